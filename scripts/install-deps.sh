@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages dikkat needs to build, test and benchmark.
+# Run as root (or with sudo). Safe to run again.
+set -euo pipefail
+packages=(
+  build-essential cmake            # compiler and build system
+  libopenblas-openmp-dev           # sgemm for every matrix multiply, on OpenMP threads
+  nlohmann-json3-dev               # config, tokenizer and safetensors headers
+  libcli11-dev                     # command-line parsing
+  libgtest-dev                     # the test suite
+)
+if [[ "${1:-}" == "--with-reference" ]]; then
+  # Only needed to regenerate tests/fixtures or run bench/ against PyTorch.
+  packages+=(python3-torch python3-numpy)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} )); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,59 @@
+// dikkat info: a model's configuration and a per-tensor parameter table.
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "error.h"
+#include "io/checkpoint.h"
+#include "train/presets.h"
+
+namespace dikkat {
+
+namespace {
+
+struct InfoArgs {
+  std::string model, preset;
+};
+
+void print_info(const RunConfig& c, const Gpt& model, const std::string& title) {
+  std::printf("%s\n\nmodel\n", title.c_str());
+  const nlohmann::json model_json = c.model, train_json = c.train;
+  for (const auto& [key, value] : model_json.items())
+    std::printf("  %-12s %s\n", key.c_str(), value.dump().c_str());
+  std::printf("\ntraining\n");
+  for (const auto& [key, value] : train_json.items())
+    std::printf("  %-14s %s\n", key.c_str(), value.dump().c_str());
+  std::printf("\n%-40s %-14s %12s\n", "parameter", "shape", "count");
+  for (const auto& p : model.parameters())
+    std::printf("%-40s %-14s %12lld\n", p.name.c_str(),
+                shape_to_string(p.var->value.shape).c_str(), (long long)p.var->value.numel());
+  if (c.model.positions == "sinusoidal")
+    std::printf("%-40s %-14s %12s\n", "(sinusoidal positions)",
+                shape_to_string(model.position_table()->value.shape).c_str(), "fixed");
+  if (c.model.tie_head) std::printf("%-40s %-14s %12s\n", "(lm_head.weight)", "", "tied to wte");
+  std::printf("%-40s %-14s %12lld\n", "total", "", (long long)model.parameter_count());
+}
+
+void run_info(const InfoArgs& a) {
+  if (a.model.empty() == a.preset.empty()) throw Error("give exactly one of --model DIR or --preset NAME");
+  if (!a.preset.empty()) {
+    const Preset& p = find_preset(a.preset);
+    print_info({p.model, p.train}, Gpt(p.model), "preset " + p.name + ": " + p.description);
+    return;
+  }
+  LoadedModel m = load_model_dir(a.model);
+  print_info(m.config, *m.model, a.model + " (step " + std::to_string(m.step) + ")");
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto args = std::make_shared<InfoArgs>();
+  CLI::App* cmd = app.add_subcommand("info", "configuration and parameter table of a model");
+  cmd->add_option("--model", args->model, "model directory");
+  cmd->add_option("--preset", args->preset, "a preset instead of a saved model");
+  cmd->callback([args] { run_info(*args); });
+}
+
+}  // namespace dikkat

@@ -1,0 +1,13 @@
+#pragma once
+// Each subcommand lives in its own cmd_<name>.cpp and registers itself on the top-level app.
+#include <CLI/CLI.hpp>
+
+namespace dikkat {
+
+void add_train_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+
+}  // namespace dikkat

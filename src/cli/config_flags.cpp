@@ -1,0 +1,96 @@
+#include "cli/config_flags.h"
+
+#include <memory>
+
+#include "train/presets.h"
+
+namespace dikkat {
+
+template <typename T>
+void ConfigFlags::flag(CLI::App& cmd, const std::string& name, const std::string& help,
+                       std::function<void(RunConfig&, const T&)> apply) {
+  auto value = std::make_shared<T>();
+  CLI::Option* opt = cmd.add_option(name, *value, help)->group("Model and training overrides");
+  options_.push_back(opt);
+  overrides_.push_back([opt, value, apply](RunConfig& c) {
+    if (opt->count() > 0) apply(c, *value);
+  });
+}
+
+void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
+  std::string names;
+  for (const auto& p : all_presets()) names += (names.empty() ? "" : ", ") + p.name;
+  options_.push_back(cmd.add_option("--preset", preset_, "starting configuration: " + names)
+                         ->capture_default_str());
+  using I = int64_t;
+  flag<I>(cmd, "--n-layer", "transformer blocks", [](RunConfig& c, const I& v) { c.model.n_layer = v; });
+  flag<I>(cmd, "--n-head", "attention heads per block", [](RunConfig& c, const I& v) { c.model.n_head = v; });
+  flag<I>(cmd, "--n-embd", "embedding width", [](RunConfig& c, const I& v) { c.model.n_embd = v; });
+  flag<I>(cmd, "--context", "context length in tokens", [](RunConfig& c, const I& v) { c.model.context = v; });
+  flag<I>(cmd, "--vocab-size", "vocabulary size (training sets it from the data)",
+          [](RunConfig& c, const I& v) { c.model.vocab_size = v; });
+  flag<I>(cmd, "--ffn-mult", "FFN hidden width as a multiple of n_embd",
+          [](RunConfig& c, const I& v) { c.model.ffn_mult = v; });
+  flag<std::string>(cmd, "--activation", "gelu or relu",
+                    [](RunConfig& c, const std::string& v) { c.model.activation = v; });
+  flag<std::string>(cmd, "--positions", "learned or sinusoidal",
+                    [](RunConfig& c, const std::string& v) { c.model.positions = v; });
+  flag<std::string>(cmd, "--norm", "pre (x + f(LN(x))) or post (LN(x + f(x)))",
+                    [](RunConfig& c, const std::string& v) { c.model.norm = v; });
+  flag<bool>(cmd, "--tie-head", "LM head shares the token embedding (true/false)",
+             [](RunConfig& c, const bool& v) { c.model.tie_head = v; });
+  flag<bool>(cmd, "--bias", "biases in Q/K/V, projections, FFN and LayerNorms (true/false)",
+             [](RunConfig& c, const bool& v) {
+               c.model.qkv_bias = c.model.proj_bias = c.model.ffn_bias = c.model.ln_bias = v;
+             });
+  flag<bool>(cmd, "--head-bias", "a bias on the LM head (true/false)",
+             [](RunConfig& c, const bool& v) { c.model.head_bias = v; });
+  flag<bool>(cmd, "--ffn-norm", "a second LayerNorm around each FFN (true/false)",
+             [](RunConfig& c, const bool& v) { c.model.ffn_norm = v; });
+  flag<float>(cmd, "--dropout", "dropout probability while training",
+              [](RunConfig& c, const float& v) { c.model.dropout = v; });
+  if (!with_train_fields) return;
+  flag<I>(cmd, "--batch-size", "sequences per step", [](RunConfig& c, const I& v) { c.train.batch_size = v; });
+  flag<float>(cmd, "--lr", "peak learning rate", [](RunConfig& c, const float& v) { c.train.lr = v; });
+  flag<float>(cmd, "--min-lr", "learning rate at the end of the cosine",
+              [](RunConfig& c, const float& v) { c.train.min_lr = v; });
+  flag<std::string>(cmd, "--schedule", "cosine or constant",
+                    [](RunConfig& c, const std::string& v) { c.train.schedule = v; });
+  flag<I>(cmd, "--warmup-steps", "linear warm-up steps",
+          [](RunConfig& c, const I& v) { c.train.warmup_steps = v; });
+  flag<I>(cmd, "--decay-steps", "step where the cosine reaches min-lr (default: --steps)",
+          [](RunConfig& c, const I& v) { c.train.decay_steps = v; });
+  flag<float>(cmd, "--weight-decay", "AdamW decoupled weight decay on matrices",
+              [](RunConfig& c, const float& v) { c.train.weight_decay = v; });
+  flag<float>(cmd, "--beta1", "AdamW beta1", [](RunConfig& c, const float& v) { c.train.beta1 = v; });
+  flag<float>(cmd, "--beta2", "AdamW beta2", [](RunConfig& c, const float& v) { c.train.beta2 = v; });
+  flag<float>(cmd, "--grad-clip", "global gradient norm limit (0: off)",
+              [](RunConfig& c, const float& v) { c.train.grad_clip = v; });
+  flag<float>(cmd, "--val-fraction", "share of the text held out for validation",
+              [](RunConfig& c, const float& v) { c.train.val_fraction = v; });
+  flag<I>(cmd, "--eval-every", "evaluate (and sample) every N steps; 0: only at the end",
+          [](RunConfig& c, const I& v) { c.train.eval_every = v; });
+  flag<I>(cmd, "--eval-batches", "batches per evaluation",
+          [](RunConfig& c, const I& v) { c.train.eval_batches = v; });
+  flag<I>(cmd, "--save-every", "checkpoint every N steps (default: at each evaluation)",
+          [](RunConfig& c, const I& v) { c.train.save_every = v; });
+  flag<I>(cmd, "--sample-tokens", "length of the sample printed at each evaluation",
+          [](RunConfig& c, const I& v) { c.train.sample_tokens = v; });
+  flag<float>(cmd, "--init-std", "std of the GPT-2 normal initialisation",
+              [](RunConfig& c, const float& v) { c.train.init_std = v; });
+}
+
+bool ConfigFlags::any_given() const {
+  for (const CLI::Option* opt : options_)
+    if (opt->count() > 0) return true;
+  return false;
+}
+
+RunConfig ConfigFlags::resolve() const {
+  const Preset& p = find_preset(preset_);
+  RunConfig c{p.model, p.train};
+  for (const auto& apply : overrides_) apply(c);
+  return c;
+}
+
+}  // namespace dikkat

@@ -1,0 +1,31 @@
+#pragma once
+// `--preset NAME` plus one flag per config field; flags given on the command line override the
+// preset's value, flags not given leave it alone.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <vector>
+
+#include "io/checkpoint.h"
+
+namespace dikkat {
+
+class ConfigFlags {
+ public:
+  void add_to(CLI::App& cmd, bool with_train_fields);
+  // The preset's configuration with every given flag applied.
+  RunConfig resolve() const;
+  const std::string& preset() const { return preset_; }
+  // True when --preset or any override flag was given.
+  bool any_given() const;
+
+ private:
+  template <typename T>
+  void flag(CLI::App& cmd, const std::string& name, const std::string& help,
+            std::function<void(RunConfig&, const T&)> apply);
+
+  std::string preset_ = "shakespeare-cpu";
+  std::vector<std::function<void(RunConfig&)>> overrides_;
+  std::vector<const CLI::Option*> options_;
+};
+
+}  // namespace dikkat

@@ -1,0 +1,24 @@
+#pragma once
+// Prompt in, continuation out, one token at a time (the seed's `inference` loop with a KV cache).
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "generate/kv_decoder.h"
+#include "generate/sampler.h"
+
+namespace dikkat {
+
+// Feeds `prompt` (non-empty), then samples `max_tokens` tokens, calling `on_token` with each as
+// soon as it is chosen. While the text fits the context every token extends the cache; once it
+// outgrows the context the model sees only the last `context` tokens (positions restart at 0),
+// so the cache is rebuilt from that window for each further token. Stops early at `stop_token`
+// when it is >= 0. Returns the generated ids.
+std::vector<int32_t> generate_tokens(const Gpt& model, const std::vector<int32_t>& prompt,
+                                     int64_t max_tokens, const SamplingOptions& options,
+                                     std::mt19937_64& rng,
+                                     const std::function<void(int32_t)>& on_token,
+                                     int32_t stop_token = -1);
+
+}  // namespace dikkat

@@ -1,0 +1,49 @@
+#pragma once
+// A dikkat model directory:
+//   config.json          {"format": "dikkat", "version": 1, "model": {...}, "train": {...}}
+//   tokenizer.json       the character vocabulary
+//   model.safetensors    the latest weights (metadata: step, config)
+//   model_step0.safetensors  the untrained weights, for before/after views
+//   train_state.safetensors  weights + AdamW moments + step + RNG states, for an exact resume
+//   metrics.jsonl        one JSON object per step
+// Every file is written to a temporary name and renamed into place.
+#include <memory>
+#include <string>
+
+#include "nn/gpt.h"
+#include "nn/model_config.h"
+#include "tokenize/char_tokenizer.h"
+#include "train/train_config.h"
+
+namespace dikkat {
+
+struct RunConfig {
+  ModelConfig model;
+  TrainConfig train;
+};
+
+std::string join_path(const std::string& dir, const std::string& file);
+
+void write_run_config(const std::string& dir, const RunConfig& config);
+RunConfig read_run_config(const std::string& dir);
+void write_tokenizer(const std::string& dir, const CharTokenizer& tokenizer);
+CharTokenizer read_tokenizer(const std::string& dir);
+
+// Weights as safetensors under the model's own parameter names.
+void save_weights(const std::string& path, const Gpt& model, int64_t step);
+// Copies every parameter from `reader`-compatible file at `path` into `model`, checking that each
+// is present with the right shape and that the file holds no tensor the model lacks.
+// Returns the step recorded in the file's metadata.
+int64_t load_weights(const std::string& path, Gpt& model);
+
+struct LoadedModel {
+  RunConfig config;
+  CharTokenizer tokenizer;
+  std::unique_ptr<Gpt> model;
+  int64_t step;
+};
+// Loads config, tokenizer and `weights_file` from `dir`, checking they agree with each other.
+LoadedModel load_model_dir(const std::string& dir,
+                           const std::string& weights_file = "model.safetensors");
+
+}  // namespace dikkat

@@ -1,0 +1,59 @@
+#include "error.h"
+#include "tensor/ops.h"
+
+namespace dikkat {
+
+// c = a + b (same shape); both inputs receive c's gradient unchanged.
+Var add(Graph& g, const Var& a, const Var& b) {
+  if (a->value.shape != b->value.shape)
+    throw Error("add: shapes differ " + shape_to_string(a->value.shape) + " vs " +
+                shape_to_string(b->value.shape));
+  Var c = g.output(a->value.shape, {&a, &b});
+  const int64_t n = c->value.numel();
+  const float *pa = a->value.ptr(), *pb = b->value.ptr();
+  float* pc = c->value.ptr();
+#pragma omp parallel for simd schedule(static)
+  for (int64_t i = 0; i < n; ++i) pc[i] = pa[i] + pb[i];
+  g.on_backward(c, [a, b, c, n] {
+    const float* dc = c->grad_ptr();
+    for (const Var* in : {&a, &b}) {
+      if (!(*in)->requires_grad) continue;
+      float* d = (*in)->grad_ptr();
+#pragma omp parallel for simd schedule(static)
+      for (int64_t i = 0; i < n; ++i) d[i] += dc[i];
+    }
+  });
+  return c;
+}
+
+// y[b,t,:] = x[b,t,:] + table[t,:]   x (B,T,C), table (P,C) with P >= T
+Var add_rows(Graph& g, const Var& x, const Var& table) {
+  const int64_t t_len = x->value.size(-2), c = x->value.size(-1);
+  if (table->value.size(1) != c || table->value.size(0) < t_len)
+    throw Error("add_rows: table " + shape_to_string(table->value.shape) + " does not cover " +
+                shape_to_string(x->value.shape));
+  Var y = g.output(x->value.shape, {&x, &table});
+  const int64_t rows = x->value.rows();
+  const float *px = x->value.ptr(), *pt = table->value.ptr();
+  float* py = y->value.ptr();
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* trow = pt + (r % t_len) * c;
+    for (int64_t j = 0; j < c; ++j) py[r * c + j] = px[r * c + j] + trow[j];
+  }
+  g.on_backward(y, [x, table, y, rows, t_len, c] {
+    const float* dy = y->grad_ptr();
+    if (x->requires_grad) {
+      float* dx = x->grad_ptr();
+      for (int64_t i = 0; i < rows * c; ++i) dx[i] += dy[i];
+    }
+    if (table->requires_grad) {
+      float* dt = table->grad_ptr();
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < c; ++j) dt[(r % t_len) * c + j] += dy[r * c + j];
+    }
+  });
+  return y;
+}
+
+}  // namespace dikkat

@@ -1,0 +1,38 @@
+#include <algorithm>
+
+#include "tensor/ops.h"
+
+namespace dikkat {
+
+// out[i] = table[ids[i]]   table (V,C), out (N,C)
+void embedding_forward(const float* table, std::span<const int32_t> ids, float* out, int64_t c) {
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < ids.size(); ++i)
+    std::copy_n(table + int64_t(ids[i]) * c, c, out + int64_t(i) * c);
+}
+
+// d table[ids[i]] += d out[i]. Several positions may share an id, so this runs serially: the
+// order of additions, and therefore the result, stays the same for any thread count.
+static void embedding_backward(const float* dout, std::span<const int32_t> ids, float* dtable,
+                               int64_t c) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    float* row = dtable + int64_t(ids[i]) * c;
+    const float* d = dout + int64_t(i) * c;
+    for (int64_t j = 0; j < c; ++j) row[j] += d[j];
+  }
+}
+
+Var embedding(Graph& g, const Var& table, std::span<const int32_t> ids,
+              std::vector<int64_t> out_leading_shape) {
+  const int64_t c = table->value.size(1);
+  out_leading_shape.push_back(c);
+  Var out = g.output(out_leading_shape, {&table});
+  embedding_forward(table->value.ptr(), ids, out->value.ptr(), c);
+  std::vector<int32_t> kept(ids.begin(), ids.end());
+  g.on_backward(out, [table, out, kept = std::move(kept), c] {
+    embedding_backward(out->grad_ptr(), kept, table->grad_ptr(), c);
+  });
+  return out;
+}
+
+}  // namespace dikkat

@@ -1,0 +1,50 @@
+#pragma once
+// Reverse-mode autograd over coarse ops (micrograd's idea at tensor granularity).
+// Each op computes its output eagerly and, when any input needs a gradient, records a closure
+// that pushes the output's gradient back to its inputs. Ops run in creation order, so replaying
+// the closures backwards is already a topological order: no graph sort is needed.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace dikkat {
+
+struct Node {
+  Tensor value;
+  Tensor grad;  // allocated (zeros) on first use, so leaves that get no gradient cost nothing
+  bool requires_grad = false;
+
+  // The gradient buffer, created as zeros of value's shape when first asked for.
+  float* grad_ptr();
+  void zero_grad();
+};
+using Var = std::shared_ptr<Node>;
+
+Var make_var(Tensor value, bool requires_grad);
+
+class Graph {
+ public:
+  // A graph that records nothing (inference): ops compute values only.
+  static Graph inference() { return Graph(false); }
+  Graph() : Graph(true) {}
+
+  bool recording() const { return recording_; }
+  // The output node of an op over `inputs`: it needs a gradient if any input does.
+  Var output(std::vector<int64_t> shape, std::initializer_list<const Var*> inputs) const;
+  // Registers how `out`'s gradient flows to the op's inputs; a no-op when out needs none.
+  void on_backward(const Var& out, std::function<void()> backward);
+
+  // Seeds d(root)/d(root) = 1 for a scalar root (or `seed` for any shape), then runs every
+  // recorded backward closure from the last op to the first.
+  void backward(const Var& root);
+  void backward(const Var& root, const Tensor& seed);
+
+ private:
+  explicit Graph(bool recording) : recording_(recording) {}
+  bool recording_;
+  std::vector<std::function<void()>> tape_;
+};
+
+}  // namespace dikkat

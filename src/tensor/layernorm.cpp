@@ -1,0 +1,81 @@
+#include <cmath>
+
+#include "tensor/ops.h"
+
+namespace dikkat {
+
+// out = (x - mean) * rstd * w + b over each row of C; rstd = 1 / sqrt(var + eps) (biased var).
+void layernorm_forward(const float* x, const float* w, const float* b, float* out, float* mean,
+                       float* rstd, int64_t n, int64_t c, float eps) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    const float* xi = x + i * c;
+    float m = 0.0f;
+    for (int64_t j = 0; j < c; ++j) m += xi[j];
+    m /= float(c);
+    float var = 0.0f;
+    for (int64_t j = 0; j < c; ++j) var += (xi[j] - m) * (xi[j] - m);
+    const float r = 1.0f / std::sqrt(var / float(c) + eps);
+    float* oi = out + i * c;
+    for (int64_t j = 0; j < c; ++j) oi[j] = (xi[j] - m) * r * w[j] + (b ? b[j] : 0.0f);
+    if (mean) mean[i] = m;
+    if (rstd) rstd[i] = r;
+  }
+}
+
+// With xhat = (x - mean) * rstd and g = dout * w:
+//   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  dw += sum_rows dout * xhat,  db += sum dout
+static void layernorm_backward(const float* dout, const float* x, const float* w,
+                               const float* mean, const float* rstd, float* dx, float* dw,
+                               float* db, int64_t n, int64_t c) {
+  if (dx) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) {
+      const float *xi = x + i * c, *di = dout + i * c;
+      float mean_g = 0.0f, mean_gx = 0.0f;
+      for (int64_t j = 0; j < c; ++j) {
+        const float xhat = (xi[j] - mean[i]) * rstd[i];
+        mean_g += di[j] * w[j];
+        mean_gx += di[j] * w[j] * xhat;
+      }
+      mean_g /= float(c);
+      mean_gx /= float(c);
+      float* dxi = dx + i * c;
+      for (int64_t j = 0; j < c; ++j) {
+        const float xhat = (xi[j] - mean[i]) * rstd[i];
+        dxi[j] += rstd[i] * (di[j] * w[j] - mean_g - xhat * mean_gx);
+      }
+    }
+  }
+  if (dw || db) {
+    // Each thread owns whole columns, so summation order is fixed whatever the thread count.
+#pragma omp parallel for schedule(static)
+    for (int64_t j = 0; j < c; ++j) {
+      float sw = 0.0f, sb = 0.0f;
+      for (int64_t i = 0; i < n; ++i) {
+        const float d = dout[i * c + j];
+        sw += d * (x[i * c + j] - mean[i]) * rstd[i];
+        sb += d;
+      }
+      if (dw) dw[j] += sw;
+      if (db) db[j] += sb;
+    }
+  }
+}
+
+Var layernorm(Graph& g, const Var& x, const Var& w, const Var& b, float eps) {
+  const int64_t c = x->value.size(-1), n = x->value.rows();
+  Var out = g.output(x->value.shape, {&x, &w, &b});
+  auto stats = std::make_shared<std::vector<float>>(2 * n);
+  layernorm_forward(x->value.ptr(), w->value.ptr(), b ? b->value.ptr() : nullptr, out->value.ptr(),
+                    stats->data(), stats->data() + n, n, c, eps);
+  g.on_backward(out, [x, w, b, out, stats, n, c] {
+    layernorm_backward(out->grad_ptr(), x->value.ptr(), w->value.ptr(), stats->data(),
+                       stats->data() + n, x->requires_grad ? x->grad_ptr() : nullptr,
+                       w->requires_grad ? w->grad_ptr() : nullptr,
+                       b && b->requires_grad ? b->grad_ptr() : nullptr, n, c);
+  });
+  return out;
+}
+
+}  // namespace dikkat

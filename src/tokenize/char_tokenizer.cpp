@@ -1,0 +1,109 @@
+#include "tokenize/char_tokenizer.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "tokenize/utf8.h"
+
+namespace dikkat {
+
+namespace {
+constexpr char32_t kSeedUnknown = U'_';
+const std::u32string kSeedSymbols = U"abcdefghijklmnopqrstuvwxyz .,?!_";
+}  // namespace
+
+CharTokenizer::CharTokenizer(std::u32string symbols, char32_t unknown)
+    : symbols_(std::move(symbols)), unknown_(unknown) {
+  for (size_t i = 0; i < symbols_.size(); ++i) index_.emplace(symbols_[i], int32_t(i));
+}
+
+CharTokenizer CharTokenizer::from_text(std::u32string_view text) {
+  std::u32string symbols(text);
+  std::sort(symbols.begin(), symbols.end());
+  symbols.erase(std::unique(symbols.begin(), symbols.end()), symbols.end());
+  return CharTokenizer(std::move(symbols), 0);
+}
+
+CharTokenizer CharTokenizer::seed_alphabet() { return CharTokenizer(kSeedSymbols, kSeedUnknown); }
+
+nlohmann::json CharTokenizer::to_json() const {
+  nlohmann::json symbols = nlohmann::json::array();
+  for (char32_t cp : symbols_) symbols.push_back(encode_utf8(cp));
+  nlohmann::json j = {{"type", "char"}, {"symbols", symbols}};
+  if (unknown_) j["unknown"] = encode_utf8(unknown_);
+  return j;
+}
+
+CharTokenizer CharTokenizer::from_json(const nlohmann::json& j, const std::string& source) {
+  auto fail = [&](const std::string& what) { throw Error(source + ": " + what); };
+  if (!j.is_object() || j.value("type", "") != "char")
+    fail("not a character tokenizer (expected \"type\": \"char\")");
+  if (!j.contains("symbols") || !j["symbols"].is_array() || j["symbols"].empty())
+    fail("\"symbols\" must be a non-empty array of one-character strings");
+  std::u32string symbols;
+  for (const auto& s : j["symbols"]) {
+    if (!s.is_string()) fail("\"symbols\" holds a non-string entry");
+    const std::u32string cp = decode_utf8(s.get<std::string>(), source);
+    if (cp.size() != 1) fail("symbol '" + s.get<std::string>() + "' is not one character");
+    symbols += cp;
+  }
+  std::u32string sorted = symbols;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+    fail("\"symbols\" lists a character twice");
+  char32_t unknown = 0;
+  if (j.contains("unknown")) {
+    const std::u32string u = decode_utf8(j["unknown"].get<std::string>(), source);
+    if (u.size() != 1 || symbols.find(u[0]) == std::u32string::npos)
+      fail("\"unknown\" must be one of the symbols");
+    unknown = u[0];
+  }
+  return CharTokenizer(std::move(symbols), unknown);
+}
+
+char32_t CharTokenizer::fold(char32_t cp) const {
+  if (cp >= U'A' && cp <= U'Z') return cp - U'A' + U'a';
+  switch (cp) {
+    case U'ç': case U'Ç': return U'c';
+    case U'ğ': case U'Ğ': return U'g';
+    case U'ı': case U'İ': return U'i';
+    case U'ö': case U'Ö': return U'o';
+    case U'ş': case U'Ş': return U's';
+    case U'ü': case U'Ü': return U'u';
+    case U'\n': case U'\t': case U'\r': return U' ';
+    default: return cp;
+  }
+}
+
+std::vector<int32_t> CharTokenizer::encode(std::u32string_view text,
+                                           const std::string& what) const {
+  std::vector<int32_t> ids;
+  ids.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char32_t cp = unknown_ ? fold(text[i]) : text[i];
+    auto it = index_.find(cp);
+    if (it != index_.end()) {
+      ids.push_back(it->second);
+    } else if (unknown_) {
+      ids.push_back(index_.at(unknown_));
+    } else {
+      throw Error(what + ": character " + describe_code_point(text[i]) + " at position " +
+                  std::to_string(i) + " is not in the model's vocabulary");
+    }
+  }
+  return ids;
+}
+
+std::string CharTokenizer::decode_one(int32_t id) const {
+  if (id < 0 || id >= vocab_size()) throw Error("token id " + std::to_string(id) + " out of range");
+  return encode_utf8(symbols_[id]);
+}
+
+std::string CharTokenizer::decode(const std::vector<int32_t>& ids) const {
+  std::string out;
+  for (int32_t id : ids) out += decode_one(id);
+  return out;
+}
+
+}  // namespace dikkat

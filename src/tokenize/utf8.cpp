@@ -1,0 +1,81 @@
+#include "tokenize/utf8.h"
+
+#include <cstdio>
+
+#include "error.h"
+
+namespace dikkat {
+
+std::u32string decode_utf8(std::string_view bytes, const std::string& source) {
+  std::u32string out;
+  out.reserve(bytes.size());
+  size_t i = 0;
+  auto fail = [&](size_t at) -> void {
+    throw Error(source + ": invalid UTF-8 at byte offset " + std::to_string(at));
+  };
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    int extra;
+    char32_t cp;
+    if (lead < 0x80) {
+      out.push_back(lead);
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      extra = 1, cp = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      extra = 2, cp = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      extra = 3, cp = lead & 0x07;
+    } else {
+      fail(i);
+    }
+    if (i + extra >= bytes.size()) fail(i);  // truncated at the end of the input
+    for (int k = 1; k <= extra; ++k) {
+      const auto cont = static_cast<unsigned char>(bytes[i + k]);
+      if ((cont & 0xC0) != 0x80) fail(i);
+      cp = (cp << 6) | (cont & 0x3F);
+    }
+    static constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMinForLength[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail(i);
+    out.push_back(cp);
+    i += extra + 1;
+  }
+  return out;
+}
+
+std::string encode_utf8(char32_t cp) {
+  std::string s;
+  if (cp < 0x80) {
+    s += char(cp);
+  } else if (cp < 0x800) {
+    s += char(0xC0 | (cp >> 6));
+    s += char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    s += char(0xE0 | (cp >> 12));
+    s += char(0x80 | ((cp >> 6) & 0x3F));
+    s += char(0x80 | (cp & 0x3F));
+  } else {
+    s += char(0xF0 | (cp >> 18));
+    s += char(0x80 | ((cp >> 12) & 0x3F));
+    s += char(0x80 | ((cp >> 6) & 0x3F));
+    s += char(0x80 | (cp & 0x3F));
+  }
+  return s;
+}
+
+std::string encode_utf8(std::u32string_view text) {
+  std::string s;
+  s.reserve(text.size());
+  for (char32_t cp : text) s += encode_utf8(cp);
+  return s;
+}
+
+std::string describe_code_point(char32_t cp) {
+  char code[16];
+  std::snprintf(code, sizeof code, "U+%04X", unsigned(cp));
+  const bool printable = cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0);
+  return (printable ? "'" + encode_utf8(cp) + "' (" : "(") + std::string(code) + ")";
+}
+
+}  // namespace dikkat

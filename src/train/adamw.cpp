@@ -1,0 +1,60 @@
+#include "train/adamw.h"
+
+#include <cmath>
+
+namespace dikkat {
+
+AdamW::AdamW(const std::vector<NamedParameter>& params, const TrainConfig& config)
+    : params_(params),
+      beta1_(config.beta1),
+      beta2_(config.beta2),
+      eps_(config.adam_eps),
+      weight_decay_(config.weight_decay) {
+  for (const auto& p : params_) {
+    m_.emplace_back(p.var->value.shape);
+    v_.emplace_back(p.var->value.shape);
+  }
+}
+
+void AdamW::step(float lr) {
+  ++t_;
+  const float bias1 = 1.0f - std::pow(beta1_, float(t_));
+  const float bias2_sqrt = std::sqrt(1.0f - std::pow(beta2_, float(t_)));
+  const float step_size = lr / bias1;
+  for (size_t k = 0; k < params_.size(); ++k) {
+    Node& node = *params_[k].var;
+    float* p = node.value.ptr();
+    const float* g = node.grad_ptr();
+    float *m = m_[k].ptr(), *v = v_[k].ptr();
+    const float decay = params_[k].decays ? 1.0f - lr * weight_decay_ : 1.0f;
+    const int64_t n = node.value.numel();
+#pragma omp parallel for simd schedule(static)
+    for (int64_t i = 0; i < n; ++i) {
+      p[i] *= decay;
+      m[i] = beta1_ * m[i] + (1.0f - beta1_) * g[i];
+      v[i] = beta2_ * v[i] + (1.0f - beta2_) * g[i] * g[i];
+      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps_);
+    }
+  }
+}
+
+double global_grad_norm(const std::vector<NamedParameter>& params) {
+  double sum = 0.0;
+  for (const auto& p : params) {
+    const float* g = p.var->grad_ptr();
+    for (int64_t i = 0; i < p.var->value.numel(); ++i) sum += double(g[i]) * double(g[i]);
+  }
+  return std::sqrt(sum);
+}
+
+void clip_grad_norm(const std::vector<NamedParameter>& params, double norm, float max_norm) {
+  if (max_norm <= 0.0f) return;
+  const double coef = double(max_norm) / (norm + 1e-6);
+  if (coef >= 1.0) return;
+  for (const auto& p : params) {
+    float* g = p.var->grad_ptr();
+    for (int64_t i = 0; i < p.var->value.numel(); ++i) g[i] = float(g[i] * coef);
+  }
+}
+
+}  // namespace dikkat

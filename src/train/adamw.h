@@ -1,0 +1,35 @@
+#pragma once
+// AdamW (Loshchilov & Hutter) exactly as torch.optim.AdamW computes it:
+//   p -= lr * wd * p   (decoupled decay, matrices only)
+//   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+//   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+#include <vector>
+
+#include "nn/gpt.h"
+#include "train/train_config.h"
+
+namespace dikkat {
+
+class AdamW {
+ public:
+  AdamW(const std::vector<NamedParameter>& params, const TrainConfig& config);
+
+  void step(float lr);  // one update from each parameter's current gradient
+  int64_t steps_taken() const { return t_; }
+  void set_steps_taken(int64_t t) { t_ = t; }
+  std::vector<Tensor>& first_moments() { return m_; }
+  std::vector<Tensor>& second_moments() { return v_; }
+
+ private:
+  std::vector<NamedParameter> params_;
+  float beta1_, beta2_, eps_, weight_decay_;
+  int64_t t_ = 0;
+  std::vector<Tensor> m_, v_;
+};
+
+// sqrt(sum of every gradient squared), summed in double in a fixed order.
+double global_grad_norm(const std::vector<NamedParameter>& params);
+// Scales all gradients by max_norm / (norm + 1e-6) when norm exceeds max_norm (torch's rule).
+void clip_grad_norm(const std::vector<NamedParameter>& params, double norm, float max_norm);
+
+}  // namespace dikkat

@@ -1,0 +1,101 @@
+#include "train/presets.h"
+
+#include "error.h"
+
+namespace dikkat {
+
+namespace {
+
+// seed 003's mini GPT: 32 symbols, 1 layer, 1 head, 3 dimensions, 12 positions, 248 parameters.
+// One LayerNorm in the block (before attention; the FFN reads the residual stream directly),
+// sinusoidal positions, the LM head tied to the embedding with its own bias.
+Preset seed248() {
+  Preset p{"seed248", "seed 003's 248-parameter mini GPT (fixed 32-symbol alphabet)", {}, {}};
+  p.model = {.vocab_size = 32, .n_layer = 1, .n_head = 1, .n_embd = 3, .context = 12,
+             .ffn_mult = 4, .activation = "gelu", .positions = "sinusoidal", .norm = "pre",
+             .tie_head = true, .head_bias = true, .qkv_bias = false, .proj_bias = false,
+             .ffn_bias = false, .ln_bias = true, .ffn_norm = false};
+  // The seed's loop: batch 4, 1000 steps, AdamW lr 5e-3 (PyTorch defaults otherwise), clip 1.0.
+  p.train.tokenizer = "seed";
+  p.train.batch_size = 4;
+  p.train.steps = 1000;
+  p.train.lr = p.train.min_lr = 5e-3f;
+  p.train.schedule = "constant";
+  p.train.warmup_steps = 0;
+  p.train.beta2 = 0.999f;
+  p.train.weight_decay = 0.01f;
+  p.train.eval_every = 100;
+  p.train.eval_batches = 20;
+  p.train.sample_tokens = 40;
+  return p;
+}
+
+// nanoGPT's config/train_shakespeare_char.py as its README runs it on a CPU.
+Preset shakespeare_cpu() {
+  Preset p{"shakespeare-cpu", "nanoGPT's CPU run: 4 layers, 4 heads, 128 wide, context 64", {},
+           {}};
+  p.model = {.vocab_size = 65, .n_layer = 4, .n_head = 4, .n_embd = 128, .context = 64};
+  p.train.batch_size = 12;
+  p.train.steps = 2000;
+  p.train.eval_every = 250;
+  p.train.eval_batches = 20;
+  return p;
+}
+
+// nanoGPT's GPU run of the same config file.
+Preset shakespeare_char() {
+  Preset p{"shakespeare-char", "nanoGPT's GPU run: 6 layers, 6 heads, 384 wide, context 256",
+           {}, {}};
+  p.model = {.vocab_size = 65, .n_layer = 6, .n_head = 6, .n_embd = 384, .context = 256,
+             .dropout = 0.2f};
+  p.train.batch_size = 64;
+  p.train.steps = 5000;
+  p.train.decay_steps = 5000;
+  p.train.eval_every = 250;
+  p.train.eval_batches = 200;
+  return p;
+}
+
+Preset gpt2_small() {
+  Preset p{"gpt2-small", "the 124M-parameter GPT-2 shape", {}, {}};
+  p.model = {.vocab_size = 50257, .n_layer = 12, .n_head = 12, .n_embd = 768, .context = 1024};
+  p.train.batch_size = 8;
+  p.train.lr = 6e-4f;
+  p.train.min_lr = 6e-5f;
+  p.train.beta2 = 0.95f;
+  return p;
+}
+
+// What `dikkat demo` trains: small enough for about a minute on 2 cores.
+Preset demo() {
+  Preset p{"demo", "dikkat demo's model: 3 layers, 4 heads, 96 wide, context 64", {}, {}};
+  p.model = {.vocab_size = 80, .n_layer = 3, .n_head = 4, .n_embd = 96, .context = 64};
+  p.train.batch_size = 16;
+  p.train.steps = 1000;
+  p.train.lr = 2e-3f;
+  p.train.min_lr = 2e-4f;
+  p.train.warmup_steps = 50;
+  p.train.eval_every = 200;
+  p.train.eval_batches = 10;
+  p.train.sample_tokens = 100;
+  return p;
+}
+
+}  // namespace
+
+const std::vector<Preset>& all_presets() {
+  static const std::vector<Preset> presets = {seed248(), shakespeare_cpu(), shakespeare_char(),
+                                              gpt2_small(), demo()};
+  return presets;
+}
+
+const Preset& find_preset(const std::string& name) {
+  std::string names;
+  for (const auto& p : all_presets()) {
+    if (p.name == name) return p;
+    names += (names.empty() ? "" : ", ") + p.name;
+  }
+  throw Error("unknown preset '" + name + "' (choose from: " + names + ")");
+}
+
+}  // namespace dikkat

@@ -1,0 +1,29 @@
+#pragma once
+// Everything an exact resume needs, in one safetensors file (one atomic rename, so weights,
+// optimizer moments, step and RNG states can never come from different steps):
+//   param/<name>, adam_m/<name>, adam_v/<name>; metadata: step, rng, config.
+#include <random>
+#include <string>
+
+#include "nn/gpt.h"
+#include "train/adamw.h"
+
+namespace dikkat {
+
+// Independent streams, so that evaluation or sampling never shifts the training batches.
+// Batches are drawn at random positions, so the batch stream's state is the data position.
+struct TrainingRngs {
+  std::mt19937_64 batches, dropout, eval, sample;
+
+  static TrainingRngs seeded(uint64_t seed);
+  std::string serialize() const;
+  void deserialize(const std::string& text, const std::string& source);
+};
+
+void save_train_state(const std::string& path, const Gpt& model, AdamW& optimizer, int64_t step,
+                      const TrainingRngs& rngs);
+// Restores weights, moments and RNGs into objects built for the same config; returns the step.
+int64_t load_train_state(const std::string& path, Gpt& model, AdamW& optimizer,
+                         TrainingRngs& rngs);
+
+}  // namespace dikkat

@@ -1,0 +1,219 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "error.h"
+#include "generate/text_generator.h"
+#include "io/file_io.h"
+#include "tensor/ops.h"
+#include "train/lr_schedule.h"
+
+namespace dikkat {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unique_ptr<TokenDataset> load_dataset(const RunConfig& c, const CharTokenizer& tok,
+                                           const std::u32string& text) {
+  return std::make_unique<TokenDataset>(tok.encode(text, c.train.data), c.train.val_fraction,
+                                        c.model.context, c.train.data);
+}
+
+// Keeps the metrics lines up to `step`: after a resume the steps past the checkpoint are redone.
+void truncate_metrics(const std::string& path, int64_t step) {
+  if (!fs::exists(path)) return;
+  std::istringstream in(read_file(path));
+  std::string line, kept;
+  while (std::getline(in, line)) {
+    try {
+      if (nlohmann::json::parse(line).value("step", int64_t(0)) > step) break;
+    } catch (const nlohmann::json::exception&) {
+      break;  // a line cut short by a kill: everything from here on is redone
+    }
+    kept += line + "\n";
+  }
+  write_file_atomic(path, kept);
+}
+
+}  // namespace
+
+Trainer::Trainer(RunConfig config, CharTokenizer tokenizer, TrainerOptions options)
+    : config_(std::move(config)),
+      tokenizer_(std::move(tokenizer)),
+      options_(std::move(options)),
+      rngs_(TrainingRngs::seeded(config_.train.seed)),
+      progress_(options_.quiet, options_.log_every) {}
+
+std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& options) {
+  config.train.validate();
+  const std::u32string text = read_training_text(config.train.data);
+  CharTokenizer tok = config.train.tokenizer == "seed" ? CharTokenizer::seed_alphabet()
+                                                       : CharTokenizer::from_text(text);
+  config.model.vocab_size = tok.vocab_size();
+  config.model.validate();
+  if (fs::exists(join_path(options.out_dir, "config.json")))
+    throw Error(options.out_dir + ": already holds a model (use --resume " + options.out_dir +
+                " to continue it, or choose another --out)");
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec) throw Error(options.out_dir + ": cannot create directory (" + ec.message() + ")");
+
+  std::unique_ptr<Trainer> t(new Trainer(config, std::move(tok), options));
+  t->data_ = load_dataset(t->config_, t->tokenizer_, text);
+  t->model_ = std::make_unique<Gpt>(t->config_.model);
+  std::mt19937_64 init_rng(t->config_.train.seed);
+  t->model_->init_gpt2(init_rng, t->config_.train.init_std);
+  t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
+  write_run_config(options.out_dir, t->config_);
+  write_tokenizer(options.out_dir, t->tokenizer_);
+  save_weights(join_path(options.out_dir, "model_step0.safetensors"), *t->model_, 0);
+  write_file_atomic(join_path(options.out_dir, "metrics.jsonl"), "");
+  return t;
+}
+
+std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
+                                         std::optional<int64_t> steps,
+                                         std::optional<std::string> data) {
+  RunConfig config = read_run_config(options.out_dir);
+  if (steps) config.train.steps = *steps;
+  if (data) config.train.data = *data;
+  config.train.validate();
+  std::unique_ptr<Trainer> t(new Trainer(config, read_tokenizer(options.out_dir), options));
+  t->model_ = std::make_unique<Gpt>(t->config_.model);
+  t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
+  const std::string state = join_path(options.out_dir, "train_state.safetensors");
+  if (fs::exists(state)) {
+    t->step_ = load_train_state(state, *t->model_, *t->optimizer_, t->rngs_);
+    t->continuing_ = true;
+  } else {
+    // Killed before the first checkpoint: start again from the saved untrained weights.
+    load_weights(join_path(options.out_dir, "model_step0.safetensors"), *t->model_);
+  }
+  t->data_ = load_dataset(t->config_, t->tokenizer_, read_training_text(t->config_.train.data));
+  truncate_metrics(join_path(options.out_dir, "metrics.jsonl"), t->continuing_ ? t->step_ : -1);
+  write_run_config(options.out_dir, t->config_);
+  return t;
+}
+
+float Trainer::evaluate(Split split) {
+  const int64_t b = config_.train.batch_size, t = config_.model.context;
+  std::vector<int32_t> x, y;
+  double total = 0.0;
+  for (int64_t i = 0; i < config_.train.eval_batches; ++i) {
+    data_->sample(split, b, t, rngs_.eval, x, y);
+    Graph g = Graph::inference();
+    total += cross_entropy(g, model_->forward(g, x, b, t, nullptr), y)->value.data[0];
+  }
+  return float(total / double(config_.train.eval_batches));
+}
+
+void Trainer::save_checkpoint() {
+  save_train_state(join_path(options_.out_dir, "train_state.safetensors"), *model_, *optimizer_,
+                   step_, rngs_);
+  save_weights(join_path(options_.out_dir, "model.safetensors"), *model_, step_);
+}
+
+void Trainer::append_metrics(const std::string& line) {
+  const std::string path = join_path(options_.out_dir, "metrics.jsonl");
+  std::ofstream out(path, std::ios::app);
+  out << line << '\n';
+  out.flush();
+  if (!out) throw Error(path + ": cannot append (disk full or read-only?)");
+}
+
+void Trainer::print_sample() {
+  if (config_.train.sample_tokens == 0) return;
+  // Greedy, like the seed's loop, from the first character of the text: deterministic, so
+  // successive samples show what changed.
+  std::vector<int32_t> x, y;
+  std::mt19937_64 first(0);
+  data_->sample(Split::kVal, 1, 1, first, x, y);
+  std::string text = tokenizer_.decode_one(x[0]);
+  SamplingOptions greedy{.temperature = 0.0f};
+  generate_tokens(*model_, x, config_.train.sample_tokens, greedy, rngs_.sample,
+                  [&](int32_t id) { text += tokenizer_.decode_one(id); });
+  for (char& c : text)
+    if (c == '\n') c = ' ';
+  progress_.message("  sample: " + text);
+}
+
+TrainSummary Trainer::run() {
+  const TrainConfig& tc = config_.train;
+  const int64_t b = tc.batch_size, t = config_.model.context;
+  const auto start = std::chrono::steady_clock::now();
+  auto seconds_since = [](auto from) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+  };
+  if (!options_.quiet) {
+    std::ostringstream head;
+    head << (continuing_ ? "resuming at step " + std::to_string(step_) : std::string("training"))
+         << ": " << model_->parameter_count() << " parameters, vocab "
+         << config_.model.vocab_size << ", " << data_->train_tokens() << " train / "
+         << data_->val_tokens() << " val tokens, " << tc.steps << " steps of " << b << " x " << t
+         << " tokens -> " << options_.out_dir;
+    progress_.message(head.str());
+  }
+  std::vector<int32_t> x, y;
+  float train_eval = NAN, val_eval = NAN;
+  double step_seconds_avg = 0.0;
+  auto evaluate_now = [&] {
+    train_eval = evaluate(Split::kTrain);
+    val_eval = evaluate(Split::kVal);
+  };
+  if (!continuing_ && tc.eval_every > 0) {
+    evaluate_now();
+    append_metrics(nlohmann::json{{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}}
+                       .dump());
+    progress_.message("step 0: train loss " + std::to_string(train_eval) + ", val loss " +
+                      std::to_string(val_eval));
+  }
+  while (step_ < tc.steps) {
+    const auto step_start = std::chrono::steady_clock::now();
+    data_->sample(Split::kTrain, b, t, rngs_.batches, x, y);
+    for (const auto& p : model_->parameters()) p.var->zero_grad();
+    Graph g;
+    Var loss = cross_entropy(g, model_->forward(g, x, b, t, &rngs_.dropout), y);
+    const float loss_value = loss->value.data[0];
+    if (!std::isfinite(loss_value))
+      throw Error("step " + std::to_string(step_ + 1) + ": loss is " +
+                  std::to_string(loss_value) + "; stopping with the last checkpoint intact");
+    g.backward(loss);
+    const double norm = global_grad_norm(model_->parameters());
+    clip_grad_norm(model_->parameters(), norm, tc.grad_clip);
+    const float lr = learning_rate(tc, step_);
+    optimizer_->step(lr);
+    ++step_;
+    const double step_seconds = seconds_since(step_start);
+    step_seconds_avg = step_seconds_avg == 0.0 ? step_seconds
+                                               : 0.9 * step_seconds_avg + 0.1 * step_seconds;
+    const bool last = step_ == tc.steps;
+    const bool eval_now = last || (tc.eval_every > 0 && step_ % tc.eval_every == 0);
+    if (eval_now) evaluate_now();
+    nlohmann::json line = {{"step", step_},
+                           {"train_loss", loss_value},
+                           {"lr", lr},
+                           {"grad_norm", norm},
+                           {"tokens_per_s", double(b * t) / step_seconds},
+                           {"elapsed_s", seconds_since(start)}};
+    if (eval_now) line["val_loss"] = val_eval, line["eval_train_loss"] = train_eval;
+    append_metrics(line.dump());
+    progress_.step({step_, tc.steps, loss_value,
+                    eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
+                    double(b * t) / step_seconds,
+                    step_seconds_avg * double(tc.steps - step_)});
+    if (eval_now) print_sample();
+    const int64_t save_every = tc.effective_save_every();
+    if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();
+  }
+  if (std::isnan(val_eval)) evaluate_now();  // nothing left to train: report where it stands
+  if (!fs::exists(join_path(options_.out_dir, "model.safetensors"))) save_checkpoint();
+  return {step_, train_eval, val_eval, seconds_since(start)};
+}
+
+}  // namespace dikkat

@@ -1,0 +1,63 @@
+#pragma once
+// The training loop: batches, forward, loss, backward, clipping, AdamW, schedule, evaluation,
+// samples, metrics.jsonl and checkpoints (see io/checkpoint.h for the directory layout).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "io/checkpoint.h"
+#include "train/adamw.h"
+#include "train/dataset.h"
+#include "train/progress.h"
+#include "train/train_state.h"
+
+namespace dikkat {
+
+struct TrainerOptions {
+  std::string out_dir;
+  bool quiet = false;
+  int64_t log_every = 10;  // plain progress lines in logs; metrics.jsonl gets every step
+};
+
+struct TrainSummary {
+  int64_t step;
+  float train_loss;  // evaluated on eval_batches training batches
+  float val_loss;
+  double seconds;
+};
+
+class Trainer {
+ public:
+  // A new run in `options.out_dir` (created; Error if it already holds a model). The vocabulary
+  // comes from the data (or is seed 003's alphabet); vocab_size is set from it.
+  static std::unique_ptr<Trainer> start(RunConfig config, const TrainerOptions& options);
+  // Continues the run saved in `options.out_dir`. `steps` (when given) extends or shortens it;
+  // `data` (when given) replaces the saved data path.
+  static std::unique_ptr<Trainer> resume(const TrainerOptions& options,
+                                         std::optional<int64_t> steps,
+                                         std::optional<std::string> data);
+
+  TrainSummary run();
+  const Gpt& model() const { return *model_; }
+  const CharTokenizer& tokenizer() const { return tokenizer_; }
+
+ private:
+  Trainer(RunConfig config, CharTokenizer tokenizer, TrainerOptions options);
+  float evaluate(Split split);
+  void save_checkpoint();
+  void append_metrics(const std::string& line);
+  void print_sample();
+
+  RunConfig config_;
+  CharTokenizer tokenizer_;
+  TrainerOptions options_;
+  std::unique_ptr<Gpt> model_;
+  std::unique_ptr<AdamW> optimizer_;
+  std::unique_ptr<TokenDataset> data_;
+  TrainingRngs rngs_;
+  int64_t step_ = 0;
+  bool continuing_ = false;  // resumed from a saved training state
+  ProgressPrinter progress_;
+};
+
+}  // namespace dikkat

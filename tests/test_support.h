@@ -1,0 +1,37 @@
+#pragma once
+// What several test files need: where fixtures and shared data live, temporary directories, and
+// running the dikkat binary as a user would.
+#include <filesystem>
+#include <string>
+
+namespace dikkat::testing {
+
+inline std::string fixture_path(const std::string& name) {
+  return std::string(DIKKAT_FIXTURE_DIR) + "/" + name;
+}
+
+// ../shared/data/<name>, or "" when the shared data is not checked out beside the repo.
+std::string shared_data_path(const std::string& name);
+
+// A fresh, empty directory removed when the object goes out of scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code;
+  std::string out, err;
+};
+// Runs `dikkat <args>` (args already shell-quoted where needed) and captures both streams.
+CommandResult run_dikkat(const std::string& args);
+std::string shell_quote(const std::string& s);
+void write_text(const std::string& path, const std::string& text);
+
+}  // namespace dikkat::testing
