@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   CLI::App app{"dikkat: train, run and look inside GPT-style language models"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "dikkat 0.1.0");
+  // A flag given twice takes its last value, so a script can append overrides to a command.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   dikkat::add_train_command(app);
   dikkat::add_generate_command(app);
   dikkat::add_eval_command(app);

@@ -1,0 +1,111 @@
+// Training is repeatable, and a run killed with SIGKILL and resumed ends exactly where an
+// uninterrupted run with the same seed ends.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "io/checkpoint.h"
+#include "test_support.h"
+
+namespace dikkat {
+namespace {
+
+using testing::run_dikkat;
+
+const std::string kCorpus = std::string(DIKKAT_SOURCE_DIR) + "/data/demo/turkce.txt";
+const std::string kRun = " --data " + testing::shell_quote(kCorpus) +
+                         " --n-layer 2 --n-head 2 --n-embd 32 --context 32 --batch-size 8"
+                         " --steps 300 --eval-every 100 --save-every 20 --eval-batches 4"
+                         " --sample-tokens 0 --dropout 0.1 --seed 5 --threads 1 --quiet";
+
+std::vector<nlohmann::json> read_metrics(const std::string& dir) {
+  std::ifstream in(dir + "/metrics.jsonl");
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+int64_t last_step(const std::string& dir) {
+  std::ifstream in(dir + "/metrics.jsonl");
+  int64_t step = -1;
+  for (std::string line; std::getline(in, line);) {
+    try {
+      step = nlohmann::json::parse(line).value("step", step);
+    } catch (...) {
+    }
+  }
+  return step;
+}
+
+void expect_same_losses(const nlohmann::json& a, const nlohmann::json& b) {
+  EXPECT_EQ(a["step"], b["step"]);
+  EXPECT_EQ(a["train_loss"].get<double>(), b["train_loss"].get<double>());
+  EXPECT_EQ(a["val_loss"].get<double>(), b["val_loss"].get<double>());
+}
+
+TEST(Training, SameSeedAndThreadsGiveIdenticalLosses) {
+  testing::TempDir tmp;
+  for (const char* name : {"a", "b"}) {
+    const auto r = run_dikkat("train --out " + tmp.file(name) + kRun + " --steps 40");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto a = read_metrics(tmp.file("a")), b = read_metrics(tmp.file("b"));
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+}
+
+TEST(Training, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
+  testing::TempDir tmp;
+  const auto whole = run_dikkat("train --out " + tmp.file("whole") + kRun);
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+
+  const std::string dir = tmp.file("killed");
+  int kills = 0;
+  // Kill at a different point each time (mid-step, mid-checkpoint, just after start), resuming
+  // in between, until the run gets to finish.
+  for (int round = 0; round < 6; ++round) {
+    const std::string args =
+        round == 0 ? "train --out " + dir + kRun : "train --resume " + dir + " --threads 1 --quiet";
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const std::string cmd = std::string("exec ") + DIKKAT_BINARY + " " + args +
+                              " >/dev/null 2>&1";
+      execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
+      _exit(127);
+    }
+    const int64_t target = 40 + 45 * round + (round % 2) * 7;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (last_step(dir) < target && std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(pid, nullptr, WNOHANG) == pid) goto finished;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    kill(pid, SIGKILL);
+    ++kills;
+    waitpid(pid, nullptr, 0);
+    // The directory must always load after a kill.
+    EXPECT_NO_THROW(load_model_dir(dir, "model_step0.safetensors"));
+    continue;
+  finished:
+    break;
+  }
+  ASSERT_GE(kills, 3);
+  const auto final_run = run_dikkat("train --resume " + dir + " --threads 1 --quiet");
+  ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
+  const auto a = read_metrics(tmp.file("whole")), b = read_metrics(dir);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+  expect_same_losses(a.back(), b.back());
+  EXPECT_NO_THROW(load_model_dir(dir));
+}
+
+}  // namespace
+}  // namespace dikkat
