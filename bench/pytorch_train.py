@@ -72,13 +72,16 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--warmup-steps", type=int, default=5,
                     help="timed steps to leave out of the median (not the LR warm-up)")
+    ap.add_argument("--final-eval", type=int, default=0, metavar="BATCHES",
+                    help="after training, print the mean validation loss over this many "
+                         "random batches (nanoGPT's estimate_loss; 20 for shakespeare-cpu)")
     args = ap.parse_args()
     if args.steps <= args.warmup_steps:
         ap.error("--steps must be larger than --warmup-steps")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(SEED)
-    train, _val, vocab = load_chars(args.data)
+    train, val, vocab = load_chars(args.data)
     cfg = dict(MODEL, vocab_size=vocab)
     model = GPT(cfg)  # the constructor applies the GPT-2 init (init_gpt2)
     model.train()
@@ -106,6 +109,13 @@ def main():
 
     median = statistics.median(rates[args.warmup_steps:])
     print(f"pytorch tokens_per_s={median:.1f} steps={args.steps} final_train_loss={loss:.4f}")
+    if args.final_eval:
+        model.eval()
+        with torch.no_grad():
+            losses = [model(*get_batch(val, BATCH, cfg["context"]))[1].item()
+                      for _ in range(args.final_eval)]
+        print(f"pytorch final_val_loss={statistics.mean(losses):.4f} "
+              f"over {args.final_eval} batches")
 
 
 if __name__ == "__main__":

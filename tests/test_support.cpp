@@ -37,8 +37,8 @@ static std::string slurp(const std::string& path) {
 CommandResult run_dikkat(const std::string& args) {
   TempDir tmp;
   const std::string out = tmp.file("stdout"), err = tmp.file("stderr");
-  const std::string cmd = std::string(DIKKAT_BINARY) + " " + args + " >" + out + " 2>" + err +
-                          " </dev/null";
+  const std::string cmd =
+      std::string(DIKKAT_BINARY) + " " + args + " >" + out + " 2>" + err + " </dev/null";
   const int status = std::system(cmd.c_str());
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return {code, slurp(out), slurp(err)};

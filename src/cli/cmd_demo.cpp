@@ -56,19 +56,20 @@ void run_demo(const DemoArgs& a) {
   print_continuation(trainer->model(), trainer->tokenizer(), prompts[0], 1.0f, 1);
   std::printf("\n");
   const TrainSummary s = trainer->run();
-  std::printf("\nAfter %lld steps (%.0f s): validation loss %.3f (a uniform guess over %lld "
-              "characters scores %.3f).\n",
-              (long long)s.step, s.seconds, s.val_loss,
-              (long long)trainer->tokenizer().vocab_size(),
-              std::log(double(trainer->tokenizer().vocab_size())));
+  std::printf(
+      "\nAfter %lld steps (%.0f s): validation loss %.3f (a uniform guess over %lld "
+      "characters scores %.3f).\n",
+      (long long)s.step, s.seconds, s.val_loss, (long long)trainer->tokenizer().vocab_size(),
+      std::log(double(trainer->tokenizer().vocab_size())));
   for (float temperature : {0.5f, 1.0f}) {
     std::printf("\nContinuations at temperature %.1f:\n", temperature);
     for (size_t i = 0; i < prompts.size(); ++i)
       print_continuation(trainer->model(), trainer->tokenizer(), prompts[i], temperature, i + 1);
   }
-  std::printf("\nThe model is in %s. Try:\n  dikkat generate --model %s --prompt \"Ali \"\n"
-              "  dikkat info --model %s\n",
-              a.out.c_str(), a.out.c_str(), a.out.c_str());
+  std::printf(
+      "\nThe model is in %s. Try:\n  dikkat generate --model %s --prompt \"Ali \"\n"
+      "  dikkat info --model %s\n",
+      a.out.c_str(), a.out.c_str(), a.out.c_str());
 }
 
 }  // namespace

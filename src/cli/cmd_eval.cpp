@@ -25,8 +25,7 @@ struct EvalArgs {
 void run_eval(const EvalArgs& a) {
   apply_threads(a.threads);
   LoadedModel m = load_model_dir(a.model);
-  const std::vector<int32_t> tokens =
-      m.tokenizer.encode(read_training_text(a.data), a.data);
+  const std::vector<int32_t> tokens = m.tokenizer.encode(read_training_text(a.data), a.data);
   const int64_t t = m.config.model.context;
   if (int64_t(tokens.size()) < 2) throw Error(a.data + ": needs at least two characters");
   // Consecutive windows of up to `context` predictions cover the text once: every token after
@@ -63,9 +62,10 @@ void run_eval(const EvalArgs& a) {
                             .dump()
                             .c_str());
   } else {
-    std::printf("%s on %s (%lld predicted characters)\n  loss %.4f nats/char\n"
-                "  perplexity %.3f\n  bits per character %.4f\n",
-                a.model.c_str(), a.data.c_str(), (long long)predicted, loss, perplexity, bpc);
+    std::printf(
+        "%s on %s (%lld predicted characters)\n  loss %.4f nats/char\n"
+        "  perplexity %.3f\n  bits per character %.4f\n",
+        a.model.c_str(), a.data.c_str(), (long long)predicted, loss, perplexity, bpc);
   }
 }
 

@@ -26,8 +26,8 @@ void run_generate(GenerateArgs a) {
   apply_threads(a.threads);
   LoadedModel m = load_model_dir(a.model);
   if (a.prompt.empty()) throw Error("--prompt must not be empty");
-  const std::vector<int32_t> prompt = m.tokenizer.encode(decode_utf8(a.prompt, "--prompt"),
-                                                         "--prompt");
+  const std::vector<int32_t> prompt =
+      m.tokenizer.encode(decode_utf8(a.prompt, "--prompt"), "--prompt");
   if (a.greedy) a.sampling.temperature = 0.0f;
   std::mt19937_64 rng(a.seed);
   std::fputs(a.prompt.c_str(), stdout);

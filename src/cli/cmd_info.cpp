@@ -26,8 +26,8 @@ void print_info(const RunConfig& c, const Gpt& model, const std::string& title) 
     std::printf("  %-14s %s\n", key.c_str(), value.dump().c_str());
   std::printf("\n%-40s %-14s %12s\n", "parameter", "shape", "count");
   for (const auto& p : model.parameters())
-    std::printf("%-40s %-14s %12lld\n", p.name.c_str(),
-                shape_to_string(p.var->value.shape).c_str(), (long long)p.var->value.numel());
+    std::printf("%-40s %-14s %12lld\n", p.name.c_str(), shape_to_string(p.var->value.shape).c_str(),
+                (long long)p.var->value.numel());
   if (c.model.positions == "sinusoidal")
     std::printf("%-40s %-14s %12s\n", "(sinusoidal positions)",
                 shape_to_string(model.position_table()->value.shape).c_str(), "fixed");
@@ -36,7 +36,8 @@ void print_info(const RunConfig& c, const Gpt& model, const std::string& title) 
 }
 
 void run_info(const InfoArgs& a) {
-  if (a.model.empty() == a.preset.empty()) throw Error("give exactly one of --model DIR or --preset NAME");
+  if (a.model.empty() == a.preset.empty())
+    throw Error("give exactly one of --model DIR or --preset NAME");
   if (!a.preset.empty()) {
     const Preset& p = find_preset(a.preset);
     print_info({p.model, p.train}, Gpt(p.model), "preset " + p.name + ": " + p.description);

@@ -29,12 +29,12 @@ void run_train(const TrainArgs& a) {
   std::unique_ptr<Trainer> trainer;
   if (!a.resume.empty()) {
     if (a.config.any_given() || a.seed_opt->count() || !a.out.empty())
-      throw Error("--resume continues the saved configuration: only --steps, --data, "
-                  "--threads, --quiet and --log-every may be given with it");
-    trainer = Trainer::resume(options,
-                              a.steps_opt->count() ? std::optional<int64_t>(a.steps) : std::nullopt,
-                              a.data_opt->count() ? std::optional<std::string>(a.data)
-                                                  : std::nullopt);
+      throw Error(
+          "--resume continues the saved configuration: only --steps, --data, "
+          "--threads, --quiet and --log-every may be given with it");
+    trainer = Trainer::resume(
+        options, a.steps_opt->count() ? std::optional<int64_t>(a.steps) : std::nullopt,
+        a.data_opt->count() ? std::optional<std::string>(a.data) : std::nullopt);
   } else {
     if (a.data.empty()) throw Error("--data FILE is required (or --resume DIR)");
     RunConfig config = a.config.resolve();
@@ -46,9 +46,8 @@ void run_train(const TrainArgs& a) {
   }
   const TrainSummary s = trainer->run();
   if (!a.quiet)
-    std::printf("done: step %lld, train loss %.4f, val loss %.4f, %.1fs -> %s\n",
-                (long long)s.step, s.train_loss, s.val_loss, s.seconds,
-                options.out_dir.c_str());
+    std::printf("done: step %lld, train loss %.4f, val loss %.4f, %.1fs -> %s\n", (long long)s.step,
+                s.train_loss, s.val_loss, s.seconds, options.out_dir.c_str());
 }
 
 }  // namespace

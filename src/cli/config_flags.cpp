@@ -23,10 +23,13 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
   options_.push_back(cmd.add_option("--preset", preset_, "starting configuration: " + names)
                          ->capture_default_str());
   using I = int64_t;
-  flag<I>(cmd, "--n-layer", "transformer blocks", [](RunConfig& c, const I& v) { c.model.n_layer = v; });
-  flag<I>(cmd, "--n-head", "attention heads per block", [](RunConfig& c, const I& v) { c.model.n_head = v; });
+  flag<I>(cmd, "--n-layer", "transformer blocks",
+          [](RunConfig& c, const I& v) { c.model.n_layer = v; });
+  flag<I>(cmd, "--n-head", "attention heads per block",
+          [](RunConfig& c, const I& v) { c.model.n_head = v; });
   flag<I>(cmd, "--n-embd", "embedding width", [](RunConfig& c, const I& v) { c.model.n_embd = v; });
-  flag<I>(cmd, "--context", "context length in tokens", [](RunConfig& c, const I& v) { c.model.context = v; });
+  flag<I>(cmd, "--context", "context length in tokens",
+          [](RunConfig& c, const I& v) { c.model.context = v; });
   flag<I>(cmd, "--vocab-size", "vocabulary size (training sets it from the data)",
           [](RunConfig& c, const I& v) { c.model.vocab_size = v; });
   flag<I>(cmd, "--ffn-mult", "FFN hidden width as a multiple of n_embd",
@@ -50,8 +53,10 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
   flag<float>(cmd, "--dropout", "dropout probability while training",
               [](RunConfig& c, const float& v) { c.model.dropout = v; });
   if (!with_train_fields) return;
-  flag<I>(cmd, "--batch-size", "sequences per step", [](RunConfig& c, const I& v) { c.train.batch_size = v; });
-  flag<float>(cmd, "--lr", "peak learning rate", [](RunConfig& c, const float& v) { c.train.lr = v; });
+  flag<I>(cmd, "--batch-size", "sequences per step",
+          [](RunConfig& c, const I& v) { c.train.batch_size = v; });
+  flag<float>(cmd, "--lr", "peak learning rate",
+              [](RunConfig& c, const float& v) { c.train.lr = v; });
   flag<float>(cmd, "--min-lr", "learning rate at the end of the cosine",
               [](RunConfig& c, const float& v) { c.train.min_lr = v; });
   flag<std::string>(cmd, "--schedule", "cosine or constant",
@@ -62,8 +67,10 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
           [](RunConfig& c, const I& v) { c.train.decay_steps = v; });
   flag<float>(cmd, "--weight-decay", "AdamW decoupled weight decay on matrices",
               [](RunConfig& c, const float& v) { c.train.weight_decay = v; });
-  flag<float>(cmd, "--beta1", "AdamW beta1", [](RunConfig& c, const float& v) { c.train.beta1 = v; });
-  flag<float>(cmd, "--beta2", "AdamW beta2", [](RunConfig& c, const float& v) { c.train.beta2 = v; });
+  flag<float>(cmd, "--beta1", "AdamW beta1",
+              [](RunConfig& c, const float& v) { c.train.beta1 = v; });
+  flag<float>(cmd, "--beta2", "AdamW beta2",
+              [](RunConfig& c, const float& v) { c.train.beta2 = v; });
   flag<float>(cmd, "--grad-clip", "global gradient norm limit (0: off)",
               [](RunConfig& c, const float& v) { c.train.grad_clip = v; });
   flag<float>(cmd, "--val-fraction", "share of the text held out for validation",

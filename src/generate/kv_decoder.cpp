@@ -35,7 +35,7 @@ void KvDecoder::attention(int64_t layer, const float* in, float* out) {
   std::copy_n(qkv_.data() + n, n, keys_[layer].data() + length_ * n);
   std::copy_n(qkv_.data() + 2 * n, n, values_[layer].data() + length_ * n);
   for (int64_t h = 0; h < c.n_head; ++h) {
-    HeadView view{qkv_.data() + h * hs, 3 * n, keys_[layer].data() + h * hs, n,
+    HeadView view{qkv_.data() + h * hs,           3 * n, keys_[layer].data() + h * hs, n,
                   values_[layer].data() + h * hs, n};
     attention_head_forward(view, 1, length_, hs, probs_.data(), mixed_.data() + h * hs, n);
   }

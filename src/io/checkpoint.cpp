@@ -27,8 +27,8 @@ std::string join_path(const std::string& dir, const std::string& file) {
 }
 
 void write_run_config(const std::string& dir, const RunConfig& config) {
-  nlohmann::json j = {{"format", "dikkat"}, {"version", 1}, {"model", config.model},
-                      {"train", config.train}};
+  nlohmann::json j = {
+      {"format", "dikkat"}, {"version", 1}, {"model", config.model}, {"train", config.train}};
   write_file_atomic(join_path(dir, "config.json"), j.dump(2) + "\n");
 }
 
@@ -86,9 +86,9 @@ int64_t load_weights(const std::string& path, Gpt& model) {
 LoadedModel load_model_dir(const std::string& dir, const std::string& weights_file) {
   LoadedModel m{read_run_config(dir), read_tokenizer(dir), nullptr, 0};
   if (m.tokenizer.vocab_size() != m.config.model.vocab_size)
-    throw Error(join_path(dir, "tokenizer.json") + ": " +
-                std::to_string(m.tokenizer.vocab_size()) + " symbols but config.json says " +
-                "vocab_size " + std::to_string(m.config.model.vocab_size));
+    throw Error(join_path(dir, "tokenizer.json") + ": " + std::to_string(m.tokenizer.vocab_size()) +
+                " symbols but config.json says " + "vocab_size " +
+                std::to_string(m.config.model.vocab_size));
   m.model = std::make_unique<Gpt>(m.config.model);
   m.step = load_weights(join_path(dir, weights_file), *m.model);
   return m;

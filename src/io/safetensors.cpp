@@ -28,15 +28,15 @@ SafetensorsReader SafetensorsReader::open(const std::string& path) {
   r.path_ = path;
   r.bytes_ = read_file(path);
   auto fail = [&](const std::string& what) -> void { throw Error(path + ": " + what); };
-  if (r.bytes_.size() < 8) fail("too short to be a safetensors file (" +
-                                std::to_string(r.bytes_.size()) + " bytes)");
+  if (r.bytes_.size() < 8)
+    fail("too short to be a safetensors file (" + std::to_string(r.bytes_.size()) + " bytes)");
   uint64_t header_len = 0;
   std::memcpy(&header_len, r.bytes_.data(), 8);
-  if (header_len > kMaxHeaderBytes) fail("header length " + std::to_string(header_len) +
-                                         " exceeds the limit of " +
-                                         std::to_string(kMaxHeaderBytes) + " bytes");
-  if (header_len > r.bytes_.size() - 8) fail("header length " + std::to_string(header_len) +
-                                             " runs past the end of the file");
+  if (header_len > kMaxHeaderBytes)
+    fail("header length " + std::to_string(header_len) + " exceeds the limit of " +
+         std::to_string(kMaxHeaderBytes) + " bytes");
+  if (header_len > r.bytes_.size() - 8)
+    fail("header length " + std::to_string(header_len) + " runs past the end of the file");
   r.data_start_ = 8 + header_len;
   const uint64_t data_size = r.bytes_.size() - r.data_start_;
   nlohmann::json header;
@@ -85,8 +85,7 @@ SafetensorsReader SafetensorsReader::open(const std::string& path) {
            "] lie outside the " + std::to_string(data_size) + " data bytes");
     if (e.end - e.begin != numel * elem)
       fail(where + "holds " + std::to_string(e.end - e.begin) + " bytes but shape " +
-           shape_to_string(e.shape) + " of " + e.dtype + " needs " +
-           std::to_string(numel * elem));
+           shape_to_string(e.shape) + " of " + e.dtype + " needs " + std::to_string(numel * elem));
     r.entries_.emplace(name, std::move(e));
   }
   // The format requires tensors to tile the data exactly; overlaps would alias two tensors.
@@ -95,12 +94,12 @@ SafetensorsReader SafetensorsReader::open(const std::string& path) {
   std::sort(ranges.begin(), ranges.end());
   uint64_t cursor = 0;
   for (const auto& [b, e] : ranges) {
-    if (b != cursor) fail("tensor data ranges overlap or leave gaps at byte " +
-                          std::to_string(cursor));
+    if (b != cursor)
+      fail("tensor data ranges overlap or leave gaps at byte " + std::to_string(cursor));
     cursor = e;
   }
-  if (cursor != data_size) fail("file has " + std::to_string(data_size - cursor) +
-                                " bytes after the last tensor");
+  if (cursor != data_size)
+    fail("file has " + std::to_string(data_size - cursor) + " bytes after the last tensor");
   return r;
 }
 
@@ -112,8 +111,8 @@ const SafetensorsEntry& SafetensorsReader::entry(const std::string& name) const 
 
 Tensor SafetensorsReader::f32(const std::string& name) const {
   const SafetensorsEntry& e = entry(name);
-  if (e.dtype != "F32") throw Error(path_ + ": tensor '" + name + "' is " + e.dtype +
-                                    ", expected F32");
+  if (e.dtype != "F32")
+    throw Error(path_ + ": tensor '" + name + "' is " + e.dtype + ", expected F32");
   Tensor t(e.shape);
   std::memcpy(t.ptr(), bytes_.data() + data_start_ + e.begin, e.end - e.begin);
   return t;
@@ -130,8 +129,8 @@ Tensor SafetensorsReader::f32(const std::string& name,
 
 std::vector<int32_t> SafetensorsReader::i32(const std::string& name) const {
   const SafetensorsEntry& e = entry(name);
-  if (e.dtype != "I32") throw Error(path_ + ": tensor '" + name + "' is " + e.dtype +
-                                    ", expected I32");
+  if (e.dtype != "I32")
+    throw Error(path_ + ": tensor '" + name + "' is " + e.dtype + ", expected I32");
   std::vector<int32_t> v((e.end - e.begin) / 4);
   std::memcpy(v.data(), bytes_.data() + data_start_ + e.begin, e.end - e.begin);
   return v;

@@ -57,8 +57,7 @@ class Gpt {
 
  private:
   Var add_parameter(const std::string& name, std::vector<int64_t> shape);
-  Var block_forward(Graph& g, const BlockParameters& p, const Var& x,
-                    std::mt19937_64* rng) const;
+  Var block_forward(Graph& g, const BlockParameters& p, const Var& x, std::mt19937_64* rng) const;
 
   ModelConfig config_;
   std::vector<NamedParameter> params_;

@@ -31,12 +31,24 @@ void ModelConfig::validate() const {
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
-  j = {{"vocab_size", c.vocab_size}, {"n_layer", c.n_layer},     {"n_head", c.n_head},
-       {"n_embd", c.n_embd},         {"context", c.context},     {"ffn_mult", c.ffn_mult},
-       {"activation", c.activation}, {"positions", c.positions}, {"norm", c.norm},
-       {"tie_head", c.tie_head},     {"head_bias", c.head_bias}, {"qkv_bias", c.qkv_bias},
-       {"proj_bias", c.proj_bias},   {"ffn_bias", c.ffn_bias},   {"ln_bias", c.ln_bias},
-       {"ffn_norm", c.ffn_norm},     {"dropout", json_number(c.dropout)},     {"ln_eps", json_number(c.ln_eps)}};
+  j = {{"vocab_size", c.vocab_size},
+       {"n_layer", c.n_layer},
+       {"n_head", c.n_head},
+       {"n_embd", c.n_embd},
+       {"context", c.context},
+       {"ffn_mult", c.ffn_mult},
+       {"activation", c.activation},
+       {"positions", c.positions},
+       {"norm", c.norm},
+       {"tie_head", c.tie_head},
+       {"head_bias", c.head_bias},
+       {"qkv_bias", c.qkv_bias},
+       {"proj_bias", c.proj_bias},
+       {"ffn_bias", c.ffn_bias},
+       {"ln_bias", c.ln_bias},
+       {"ffn_norm", c.ffn_norm},
+       {"dropout", json_number(c.dropout)},
+       {"ln_eps", json_number(c.ln_eps)}};
 }
 
 namespace {

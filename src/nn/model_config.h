@@ -2,9 +2,8 @@
 // The shape of a GPT: everything needed to allocate its parameters and run it.
 // The JSON form (config.json's "model" object) uses the same field names.
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 namespace dikkat {
 
@@ -14,17 +13,17 @@ struct ModelConfig {
   int64_t n_head = 4;
   int64_t n_embd = 128;
   int64_t context = 64;
-  int64_t ffn_mult = 4;            // feed-forward hidden width = ffn_mult * n_embd
-  std::string activation = "gelu"; // "gelu" (exact erf form) or "relu"
+  int64_t ffn_mult = 4;               // feed-forward hidden width = ffn_mult * n_embd
+  std::string activation = "gelu";    // "gelu" (exact erf form) or "relu"
   std::string positions = "learned";  // "learned" (a trained table) or "sinusoidal" (fixed)
-  std::string norm = "pre";        // "pre": x + f(LN(x)); "post": LN(x + f(x))
-  bool tie_head = true;            // LM head reuses the token embedding matrix
+  std::string norm = "pre";           // "pre": x + f(LN(x)); "post": LN(x + f(x))
+  bool tie_head = true;               // LM head reuses the token embedding matrix
   bool head_bias = false;
   bool qkv_bias = true;
-  bool proj_bias = true;           // attention output projection
+  bool proj_bias = true;  // attention output projection
   bool ffn_bias = true;
   bool ln_bias = true;
-  bool ffn_norm = true;            // a second LayerNorm in each block, before/after the FFN
+  bool ffn_norm = true;  // a second LayerNorm in each block, before/after the FFN
   float dropout = 0.0f;
   float ln_eps = 1e-5f;
 

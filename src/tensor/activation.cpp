@@ -15,7 +15,8 @@ void gelu_forward(const float* x, float* y, int64_t n) {
 // GELU'(x) = Phi(x) + x * phi(x), phi the standard normal density.
 static void gelu_backward(const float* x, const float* dy, float* dx, int64_t n) {
   const float inv_sqrt2 = 1.0f / std::numbers::sqrt2_v<float>;
-  const float inv_sqrt_2pi = 0.5f * std::numbers::inv_sqrtpi_v<float> * std::numbers::sqrt2_v<float>;
+  const float inv_sqrt_2pi =
+      0.5f * std::numbers::inv_sqrtpi_v<float> * std::numbers::sqrt2_v<float>;
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) {
     const float cdf = 0.5f * (1.0f + std::erf(x[i] * inv_sqrt2));
@@ -37,18 +38,16 @@ static void relu_backward(const float* x, const float* dy, float* dx, int64_t n)
 Var gelu(Graph& g, const Var& x) {
   Var y = g.output(x->value.shape, {&x});
   gelu_forward(x->value.ptr(), y->value.ptr(), x->value.numel());
-  g.on_backward(y, [x, y] {
-    gelu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel());
-  });
+  g.on_backward(
+      y, [x, y] { gelu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel()); });
   return y;
 }
 
 Var relu(Graph& g, const Var& x) {
   Var y = g.output(x->value.shape, {&x});
   relu_forward(x->value.ptr(), y->value.ptr(), x->value.numel());
-  g.on_backward(y, [x, y] {
-    relu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel());
-  });
+  g.on_backward(
+      y, [x, y] { relu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel()); });
   return y;
 }
 

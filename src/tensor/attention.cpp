@@ -22,8 +22,7 @@ void axpy(float alpha, const float* x, float* y, int64_t n) {
 }
 
 // probs[t, s] = softmax_s(q_t . k_s / sqrt(hs)) for s <= past + t, and exactly 0 above that.
-void attention_head_weights(const HeadView& h, int64_t tq, int64_t past, int64_t hs,
-                            float* probs) {
+void attention_head_weights(const HeadView& h, int64_t tq, int64_t past, int64_t hs, float* probs) {
   const int64_t tk = past + tq;
   const float scale = 1.0f / std::sqrt(float(hs));
   for (int64_t t = 0; t < tq; ++t) {
@@ -69,10 +68,10 @@ namespace {
 //   dV[s] += sum_t Pd[t,s] dY[t]        dPd[t,s] = dY[t] . V[s]        dP = dPd * M
 //   dS[t,s] = P[t,s] (dP[t,s] - sum_s' P[t,s'] dP[t,s'])   (softmax backward)
 //   dQ[t] += scale sum_s dS[t,s] K[s]   dK[s] += scale sum_t dS[t,s] Q[t]
-void attention_head_backward(const HeadView& h, const float* p, const float* pd,
-                             const float* mask, const float* dy, int64_t dy_stride, float* dq,
-                             float* dk, float* dv, int64_t dqkv_stride, int64_t t_len,
-                             int64_t hs, std::vector<float>& dp) {
+void attention_head_backward(const HeadView& h, const float* p, const float* pd, const float* mask,
+                             const float* dy, int64_t dy_stride, float* dq, float* dk, float* dv,
+                             int64_t dqkv_stride, int64_t t_len, int64_t hs,
+                             std::vector<float>& dp) {
   const float scale = 1.0f / std::sqrt(float(hs));
   dp.resize(t_len);
   for (int64_t t = 0; t < t_len; ++t) {
@@ -151,8 +150,8 @@ Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
       const float* p = probs->data() + bh * tt;
       attention_head_backward(view, p, with_mask ? dropped->data() + bh * tt : p,
                               with_mask ? mask->data() + bh * tt : nullptr,
-                              dy + b * t_len * c + hd * hs, c, dbase + offset,
-                              dbase + offset + c, dbase + offset + 2 * c, stride, t_len, hs, dp);
+                              dy + b * t_len * c + hd * hs, c, dbase + offset, dbase + offset + c,
+                              dbase + offset + 2 * c, stride, t_len, hs, dp);
     }
   });
   return y;

@@ -32,8 +32,7 @@ Var cross_entropy(Graph& g, const Var& logits, std::span<const int32_t> targets)
     float* dx = logits->grad_ptr();
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; ++i) {
-      for (int64_t j = 0; j < v; ++j)
-        dx[i * v + j] += std::exp(x[i * v + j] - (*lse)[i]) * scale;
+      for (int64_t j = 0; j < v; ++j) dx[i * v + j] += std::exp(x[i * v + j] - (*lse)[i]) * scale;
       dx[i * v + kept[i]] -= scale;
     }
   });

@@ -35,8 +35,8 @@ void Graph::on_backward(const Var& out, std::function<void()> backward) {
 }
 
 void Graph::backward(const Var& root) {
-  if (root->value.numel() != 1) throw Error("backward: root must be a scalar, got shape " +
-                                            shape_to_string(root->value.shape));
+  if (root->value.numel() != 1)
+    throw Error("backward: root must be a scalar, got shape " + shape_to_string(root->value.shape));
   Tensor seed(root->value.shape);
   seed.data[0] = 1.0f;
   backward(root, seed);

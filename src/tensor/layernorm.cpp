@@ -25,9 +25,9 @@ void layernorm_forward(const float* x, const float* w, const float* b, float* ou
 
 // With xhat = (x - mean) * rstd and g = dout * w:
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  dw += sum_rows dout * xhat,  db += sum dout
-static void layernorm_backward(const float* dout, const float* x, const float* w,
-                               const float* mean, const float* rstd, float* dx, float* dw,
-                               float* db, int64_t n, int64_t c) {
+static void layernorm_backward(const float* dout, const float* x, const float* w, const float* mean,
+                               const float* rstd, float* dx, float* dw, float* db, int64_t n,
+                               int64_t c) {
   if (dx) {
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; ++i) {

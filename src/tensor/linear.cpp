@@ -5,8 +5,8 @@
 namespace dikkat {
 
 // y (N,out) = x (N,in) . W^T (in,out) + b
-void linear_forward(const float* x, const float* w, const float* b, float* y, int64_t n,
-                    int64_t in, int64_t out) {
+void linear_forward(const float* x, const float* w, const float* b, float* y, int64_t n, int64_t in,
+                    int64_t out) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y,
               out);
   if (!b) return;
@@ -24,8 +24,8 @@ void linear_backward(const float* dy, const float* x, const float* w, float* dx,
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, in, out, 1.0f, dy, out, w, in, 1.0f,
                 dx, in);
   if (dw)
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1.0f, dy, out, x, in, 1.0f,
-                dw, in);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1.0f, dy, out, x, in, 1.0f, dw,
+                in);
   if (db) {
     // Columns are independent, so each thread owns a slice of db and the sum order is fixed.
 #pragma omp parallel for schedule(static)

@@ -13,8 +13,8 @@ namespace dikkat {
 
 // ---- linear.cpp: y = x W^T + b, through BLAS sgemm ---------------------------------------------
 // x (N,in), W (out,in) as PyTorch stores it, b (out) or null, y (N,out).
-void linear_forward(const float* x, const float* w, const float* b, float* y, int64_t n,
-                    int64_t in, int64_t out);
+void linear_forward(const float* x, const float* w, const float* b, float* y, int64_t n, int64_t in,
+                    int64_t out);
 // dx (N,in) and dW (out,in), db (out) are accumulated (+=); any may be null to skip it.
 void linear_backward(const float* dy, const float* x, const float* w, float* dx, float* dw,
                      float* db, int64_t n, int64_t in, int64_t out);
@@ -26,13 +26,15 @@ void embedding_forward(const float* table, std::span<const int32_t> ids, float* 
 Var embedding(Graph& g, const Var& table, std::span<const int32_t> ids,
               std::vector<int64_t> out_leading_shape);
 
-// ---- add.cpp: elementwise sums --------------------------------------------------------------------
+// ---- add.cpp: elementwise sums
+// --------------------------------------------------------------------
 Var add(Graph& g, const Var& a, const Var& b);
 // x (B,T,C) + p[0:T] (rows of a (P,C) table, P >= T) broadcast over the batch: positions.
 Var add_rows(Graph& g, const Var& x, const Var& table);
 
-// ---- layernorm.cpp ---------------------------------------------------------------------------------
-// x (N,C), w (C), b (C) or null; out (N,C); mean and rstd (N) are kept for the backward.
+// ---- layernorm.cpp
+// --------------------------------------------------------------------------------- x (N,C), w (C),
+// b (C) or null; out (N,C); mean and rstd (N) are kept for the backward.
 void layernorm_forward(const float* x, const float* w, const float* b, float* out, float* mean,
                        float* rstd, int64_t n, int64_t c, float eps);
 Var layernorm(Graph& g, const Var& x, const Var& w, const Var& b, float eps);
@@ -43,17 +45,20 @@ void relu_forward(const float* x, float* y, int64_t n);
 Var gelu(Graph& g, const Var& x);
 Var relu(Graph& g, const Var& x);
 
-// ---- dropout.cpp: inverted dropout, identity when p == 0 ------------------------------------------
+// ---- dropout.cpp: inverted dropout, identity when p == 0
+// ------------------------------------------
 Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng);
 
-// ---- softmax.cpp: softmax over the last axis ------------------------------------------------------
+// ---- softmax.cpp: softmax over the last axis
+// ------------------------------------------------------
 void softmax_forward(const float* x, float* y, int64_t n, int64_t c);
 Var softmax(Graph& g, const Var& x);
 
-// ---- attention.cpp: causal multi-head self-attention core -----------------------------------------
-// One head. Queries are the rows t = 0..tq-1 at absolute positions past+t; keys/values are rows
-// s = 0..past+tq-1. probs (tq, past+tq) receives the softmax weights (zeros above the causal
-// diagonal); out row t = sum_s probs[t,s] v[s]. Strides are in floats between consecutive rows.
+// ---- attention.cpp: causal multi-head self-attention core
+// ----------------------------------------- One head. Queries are the rows t = 0..tq-1 at absolute
+// positions past+t; keys/values are rows s = 0..past+tq-1. probs (tq, past+tq) receives the softmax
+// weights (zeros above the causal diagonal); out row t = sum_s probs[t,s] v[s]. Strides are in
+// floats between consecutive rows.
 struct HeadView {
   const float* q;
   int64_t q_stride;

@@ -34,9 +34,8 @@ Var softmax(Graph& g, const Var& x) {
   const int64_t c = x->value.size(-1), n = x->value.rows();
   Var y = g.output(x->value.shape, {&x});
   softmax_forward(x->value.ptr(), y->value.ptr(), n, c);
-  g.on_backward(y, [x, y, n, c] {
-    softmax_backward(y->value.ptr(), y->grad_ptr(), x->grad_ptr(), n, c);
-  });
+  g.on_backward(
+      y, [x, y, n, c] { softmax_backward(y->value.ptr(), y->grad_ptr(), x->grad_ptr(), n, c); });
   return y;
 }
 

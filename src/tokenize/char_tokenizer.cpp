@@ -65,14 +65,30 @@ CharTokenizer CharTokenizer::from_json(const nlohmann::json& j, const std::strin
 char32_t CharTokenizer::fold(char32_t cp) const {
   if (cp >= U'A' && cp <= U'Z') return cp - U'A' + U'a';
   switch (cp) {
-    case U'ç': case U'Ç': return U'c';
-    case U'ğ': case U'Ğ': return U'g';
-    case U'ı': case U'İ': return U'i';
-    case U'ö': case U'Ö': return U'o';
-    case U'ş': case U'Ş': return U's';
-    case U'ü': case U'Ü': return U'u';
-    case U'\n': case U'\t': case U'\r': return U' ';
-    default: return cp;
+    case U'ç':
+    case U'Ç':
+      return U'c';
+    case U'ğ':
+    case U'Ğ':
+      return U'g';
+    case U'ı':
+    case U'İ':
+      return U'i';
+    case U'ö':
+    case U'Ö':
+      return U'o';
+    case U'ş':
+    case U'Ş':
+      return U's';
+    case U'ü':
+    case U'Ü':
+      return U'u';
+    case U'\n':
+    case U'\t':
+    case U'\r':
+      return U' ';
+    default:
+      return cp;
   }
 }
 

@@ -6,12 +6,11 @@
 //  - a fixed alphabet with an unknown symbol (the seed248 preset): text is folded into it first
 //    (see fold_to_alphabet) and anything else becomes the unknown symbol.
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace dikkat {
 

@@ -12,10 +12,10 @@ TokenDataset::TokenDataset(std::vector<int32_t> tokens, float val_fraction, int6
   const int64_t n = int64_t(tokens_.size());
   split_ = n - int64_t(double(n) * double(val_fraction));
   if (split_ < context + 1 || n - split_ < context + 1)
-    throw Error(source + ": " + std::to_string(n) + " tokens give " + std::to_string(split_) +
-                " for training and " + std::to_string(n - split_) +
-                " for validation; each needs at least context + 1 = " +
-                std::to_string(context + 1));
+    throw Error(
+        source + ": " + std::to_string(n) + " tokens give " + std::to_string(split_) +
+        " for training and " + std::to_string(n - split_) +
+        " for validation; each needs at least context + 1 = " + std::to_string(context + 1));
 }
 
 void TokenDataset::sample(Split split, int64_t batch, int64_t t, std::mt19937_64& rng,

@@ -20,8 +20,8 @@ class TokenDataset {
                const std::string& source);
 
   // x (batch, t) are windows starting at uniformly random offsets; y is x shifted by one token.
-  void sample(Split split, int64_t batch, int64_t t, std::mt19937_64& rng,
-              std::vector<int32_t>& x, std::vector<int32_t>& y) const;
+  void sample(Split split, int64_t batch, int64_t t, std::mt19937_64& rng, std::vector<int32_t>& x,
+              std::vector<int32_t>& y) const;
   int64_t train_tokens() const { return split_; }
   int64_t val_tokens() const { return int64_t(tokens_.size()) - split_; }
 

@@ -11,10 +11,22 @@ namespace {
 // sinusoidal positions, the LM head tied to the embedding with its own bias.
 Preset seed248() {
   Preset p{"seed248", "seed 003's 248-parameter mini GPT (fixed 32-symbol alphabet)", {}, {}};
-  p.model = {.vocab_size = 32, .n_layer = 1, .n_head = 1, .n_embd = 3, .context = 12,
-             .ffn_mult = 4, .activation = "gelu", .positions = "sinusoidal", .norm = "pre",
-             .tie_head = true, .head_bias = true, .qkv_bias = false, .proj_bias = false,
-             .ffn_bias = false, .ln_bias = true, .ffn_norm = false};
+  p.model = {.vocab_size = 32,
+             .n_layer = 1,
+             .n_head = 1,
+             .n_embd = 3,
+             .context = 12,
+             .ffn_mult = 4,
+             .activation = "gelu",
+             .positions = "sinusoidal",
+             .norm = "pre",
+             .tie_head = true,
+             .head_bias = true,
+             .qkv_bias = false,
+             .proj_bias = false,
+             .ffn_bias = false,
+             .ln_bias = true,
+             .ffn_norm = false};
   // The seed's loop: batch 4, 1000 steps, AdamW lr 5e-3 (PyTorch defaults otherwise), clip 1.0.
   p.train.tokenizer = "seed";
   p.train.batch_size = 4;
@@ -32,8 +44,7 @@ Preset seed248() {
 
 // nanoGPT's config/train_shakespeare_char.py as its README runs it on a CPU.
 Preset shakespeare_cpu() {
-  Preset p{"shakespeare-cpu", "nanoGPT's CPU run: 4 layers, 4 heads, 128 wide, context 64", {},
-           {}};
+  Preset p{"shakespeare-cpu", "nanoGPT's CPU run: 4 layers, 4 heads, 128 wide, context 64", {}, {}};
   p.model = {.vocab_size = 65, .n_layer = 4, .n_head = 4, .n_embd = 128, .context = 64};
   p.train.batch_size = 12;
   p.train.steps = 2000;
@@ -44,10 +55,10 @@ Preset shakespeare_cpu() {
 
 // nanoGPT's GPU run of the same config file.
 Preset shakespeare_char() {
-  Preset p{"shakespeare-char", "nanoGPT's GPU run: 6 layers, 6 heads, 384 wide, context 256",
-           {}, {}};
-  p.model = {.vocab_size = 65, .n_layer = 6, .n_head = 6, .n_embd = 384, .context = 256,
-             .dropout = 0.2f};
+  Preset p{
+      "shakespeare-char", "nanoGPT's GPU run: 6 layers, 6 heads, 384 wide, context 256", {}, {}};
+  p.model = {
+      .vocab_size = 65, .n_layer = 6, .n_head = 6, .n_embd = 384, .context = 256, .dropout = 0.2f};
   p.train.batch_size = 64;
   p.train.steps = 5000;
   p.train.decay_steps = 5000;
@@ -71,11 +82,11 @@ Preset demo() {
   Preset p{"demo", "dikkat demo's model: 3 layers, 4 heads, 96 wide, context 64", {}, {}};
   p.model = {.vocab_size = 80, .n_layer = 3, .n_head = 4, .n_embd = 96, .context = 64};
   p.train.batch_size = 16;
-  p.train.steps = 1000;
+  p.train.steps = 1600;
   p.train.lr = 2e-3f;
   p.train.min_lr = 2e-4f;
   p.train.warmup_steps = 50;
-  p.train.eval_every = 200;
+  p.train.eval_every = 400;
   p.train.eval_batches = 10;
   p.train.sample_tokens = 100;
   return p;

@@ -2,32 +2,31 @@
 // How a model is trained: batch, optimiser, schedule, evaluation, checkpoints.
 // The JSON form (config.json's "train" object) uses the same field names.
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 namespace dikkat {
 
 struct TrainConfig {
-  std::string data;               // training text (UTF-8)
-  std::string tokenizer = "text"; // "text": vocabulary from the data; "seed": seed 003's alphabet
+  std::string data;                // training text (UTF-8)
+  std::string tokenizer = "text";  // "text": vocabulary from the data; "seed": seed 003's alphabet
   int64_t batch_size = 12;
-  int64_t steps = 2000;           // optimizer updates
+  int64_t steps = 2000;  // optimizer updates
   float lr = 1e-3f;
   float min_lr = 1e-4f;
   std::string schedule = "cosine";  // "cosine" (warm-up then cosine to min_lr) or "constant"
   int64_t warmup_steps = 100;
-  int64_t decay_steps = 0;        // cosine reaches min_lr here; 0 means `steps`
+  int64_t decay_steps = 0;  // cosine reaches min_lr here; 0 means `steps`
   float beta1 = 0.9f;
   float beta2 = 0.99f;
   float adam_eps = 1e-8f;
-  float weight_decay = 0.1f;      // decoupled (AdamW), on matrices only
-  float grad_clip = 1.0f;         // global L2 norm; 0 turns clipping off
-  float val_fraction = 0.1f;      // the last part of the token stream is held out
-  int64_t eval_every = 250;       // 0 turns periodic evaluation off (the final one still runs)
+  float weight_decay = 0.1f;  // decoupled (AdamW), on matrices only
+  float grad_clip = 1.0f;     // global L2 norm; 0 turns clipping off
+  float val_fraction = 0.1f;  // the last part of the token stream is held out
+  int64_t eval_every = 250;   // 0 turns periodic evaluation off (the final one still runs)
   int64_t eval_batches = 20;
-  int64_t save_every = 0;         // 0 means at every evaluation
-  int64_t sample_tokens = 120;    // length of the sample printed at each evaluation
+  int64_t save_every = 0;       // 0 means at every evaluation
+  int64_t sample_tokens = 120;  // length of the sample printed at each evaluation
   float init_std = 0.02f;
   uint64_t seed = 1337;
 

@@ -153,10 +153,9 @@ TrainSummary Trainer::run() {
   if (!options_.quiet) {
     std::ostringstream head;
     head << (continuing_ ? "resuming at step " + std::to_string(step_) : std::string("training"))
-         << ": " << model_->parameter_count() << " parameters, vocab "
-         << config_.model.vocab_size << ", " << data_->train_tokens() << " train / "
-         << data_->val_tokens() << " val tokens, " << tc.steps << " steps of " << b << " x " << t
-         << " tokens -> " << options_.out_dir;
+         << ": " << model_->parameter_count() << " parameters, vocab " << config_.model.vocab_size
+         << ", " << data_->train_tokens() << " train / " << data_->val_tokens() << " val tokens, "
+         << tc.steps << " steps of " << b << " x " << t << " tokens -> " << options_.out_dir;
     progress_.message(head.str());
   }
   std::vector<int32_t> x, y;
@@ -168,8 +167,8 @@ TrainSummary Trainer::run() {
   };
   if (!continuing_ && tc.eval_every > 0) {
     evaluate_now();
-    append_metrics(nlohmann::json{{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}}
-                       .dump());
+    append_metrics(
+        nlohmann::json{{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}}.dump());
     progress_.message("step 0: train loss " + std::to_string(train_eval) + ", val loss " +
                       std::to_string(val_eval));
   }
@@ -181,8 +180,8 @@ TrainSummary Trainer::run() {
     Var loss = cross_entropy(g, model_->forward(g, x, b, t, &rngs_.dropout), y);
     const float loss_value = loss->value.data[0];
     if (!std::isfinite(loss_value))
-      throw Error("step " + std::to_string(step_ + 1) + ": loss is " +
-                  std::to_string(loss_value) + "; stopping with the last checkpoint intact");
+      throw Error("step " + std::to_string(step_ + 1) + ": loss is " + std::to_string(loss_value) +
+                  "; stopping with the last checkpoint intact");
     g.backward(loss);
     const double norm = global_grad_norm(model_->parameters());
     clip_grad_norm(model_->parameters(), norm, tc.grad_clip);
@@ -190,8 +189,8 @@ TrainSummary Trainer::run() {
     optimizer_->step(lr);
     ++step_;
     const double step_seconds = seconds_since(step_start);
-    step_seconds_avg = step_seconds_avg == 0.0 ? step_seconds
-                                               : 0.9 * step_seconds_avg + 0.1 * step_seconds;
+    step_seconds_avg =
+        step_seconds_avg == 0.0 ? step_seconds : 0.9 * step_seconds_avg + 0.1 * step_seconds;
     const bool last = step_ == tc.steps;
     const bool eval_now = last || (tc.eval_every > 0 && step_ % tc.eval_every == 0);
     if (eval_now) evaluate_now();
@@ -205,8 +204,7 @@ TrainSummary Trainer::run() {
     append_metrics(line.dump());
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
-                    double(b * t) / step_seconds,
-                    step_seconds_avg * double(tc.steps - step_)});
+                    double(b * t) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
     if (eval_now) print_sample();
     const int64_t save_every = tc.effective_save_every();
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();

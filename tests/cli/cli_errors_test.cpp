@@ -41,9 +41,9 @@ class CliErrors : public ::testing::Test {
 testing::TempDir* CliErrors::dir_ = nullptr;
 
 TEST_F(CliErrors, MissingDataFile) {
-  expect_one_line_error(run_dikkat("train --data /nonexistent/x.txt --out " +
-                                   dir_->file("a") + kTiny),
-                        "/nonexistent/x.txt: cannot open");
+  expect_one_line_error(
+      run_dikkat("train --data /nonexistent/x.txt --out " + dir_->file("a") + kTiny),
+      "/nonexistent/x.txt: cannot open");
 }
 
 TEST_F(CliErrors, EmptyDataFile) {
@@ -54,7 +54,8 @@ TEST_F(CliErrors, EmptyDataFile) {
 }
 
 TEST_F(CliErrors, InvalidUtf8NamesTheByteOffset) {
-  testing::write_text(dir_->file("bad.txt"), std::string(100, 'a') + "\xff" + std::string(100, 'b'));
+  testing::write_text(dir_->file("bad.txt"),
+                      std::string(100, 'a') + "\xff" + std::string(100, 'b'));
   expect_one_line_error(
       run_dikkat("train --data " + dir_->file("bad.txt") + " --out " + dir_->file("c") + kTiny),
       "bad.txt: invalid UTF-8 at byte offset 100");
@@ -102,9 +103,9 @@ TEST_F(CliErrors, NotAModelDirectory) {
 }
 
 TEST_F(CliErrors, OutputDirectoryAlreadyHoldingAModel) {
-  expect_one_line_error(run_dikkat("train --data " + shell_quote(corpus()) + " --out " + model() +
-                                   kTiny),
-                        "already holds a model");
+  expect_one_line_error(
+      run_dikkat("train --data " + shell_quote(corpus()) + " --out " + model() + kTiny),
+      "already holds a model");
 }
 
 TEST_F(CliErrors, UnknownFlagIsAUsageError) {

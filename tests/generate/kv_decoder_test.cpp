@@ -85,7 +85,8 @@ TEST(Sampler, TopKNeverPicksOutsideTheK) {
   const std::vector<float> logits = {0.0f, 1.0f, 0.5f, 3.0f, -2.0f};
   std::mt19937_64 rng(4);
   std::vector<int> counts(5);
-  for (int i = 0; i < 2000; ++i) ++counts[sample_token(logits, {.temperature = 2.0f, .top_k = 2}, rng)];
+  for (int i = 0; i < 2000; ++i)
+    ++counts[sample_token(logits, {.temperature = 2.0f, .top_k = 2}, rng)];
   EXPECT_EQ(counts[0] + counts[2] + counts[4], 0);
   EXPECT_GT(counts[1], 100);  // temperature 2 flattens: the runner-up is drawn often
   EXPECT_GT(counts[3], counts[1]);

@@ -28,8 +28,7 @@ double weighted_sum(const Tensor& y, const Tensor& r) {
 
 // Checks d(sum R*y)/d(input) for every element of every input that `differentiable` marks.
 void check_gradients(const Build& build, std::vector<Tensor> inputs,
-                     std::vector<bool> differentiable, float eps = 1e-2f,
-                     float tolerance = 2e-2f) {
+                     std::vector<bool> differentiable, float eps = 1e-2f, float tolerance = 2e-2f) {
   std::mt19937_64 rng(7);
   std::vector<Var> vars;
   for (size_t i = 0; i < inputs.size(); ++i) vars.push_back(make_var(inputs[i], differentiable[i]));
@@ -61,23 +60,26 @@ void check_gradients(const Build& build, std::vector<Tensor> inputs,
 
 TEST(GradientCheck, Linear) {
   std::mt19937_64 rng(1);
-  check_gradients([](Graph& g, const std::vector<Var>& v) { return linear(g, v[0], v[1], v[2]); },
-                  {random_tensor({2, 3, 4}, rng), random_tensor({5, 4}, rng),
-                   random_tensor({5}, rng)},
-                  {true, true, true});
+  check_gradients(
+      [](Graph& g, const std::vector<Var>& v) { return linear(g, v[0], v[1], v[2]); },
+      {random_tensor({2, 3, 4}, rng), random_tensor({5, 4}, rng), random_tensor({5}, rng)},
+      {true, true, true});
 }
 
 TEST(GradientCheck, LinearWithoutBias) {
   std::mt19937_64 rng(2);
-  check_gradients([](Graph& g, const std::vector<Var>& v) { return linear(g, v[0], v[1], nullptr); },
-                  {random_tensor({3, 4}, rng), random_tensor({2, 4}, rng)}, {true, true});
+  check_gradients(
+      [](Graph& g, const std::vector<Var>& v) { return linear(g, v[0], v[1], nullptr); },
+      {random_tensor({3, 4}, rng), random_tensor({2, 4}, rng)}, {true, true});
 }
 
 TEST(GradientCheck, EmbeddingWithRepeatedIds) {
   std::mt19937_64 rng(3);
   const std::vector<int32_t> ids = {1, 0, 1, 3, 1, 2};
   check_gradients(
-      [&](Graph& g, const std::vector<Var>& v) { return embedding(g, v[0], ids, {2, 3}); },
+      [&](Graph& g, const std::vector<Var>& v) {
+        return embedding(g, v[0], ids, {2, 3});
+      },
       {random_tensor({4, 5}, rng)}, {true});
 }
 
@@ -154,8 +156,7 @@ TEST(CausalAttention, RowsSumToOneAndTheFutureIsMasked) {
   std::mt19937_64 rng(12);
   Graph g = Graph::inference();
   Tensor probs;
-  causal_attention(g, make_var(random_tensor({2, 5, 3 * 8}, rng), false), 4, 0.0f, nullptr,
-                   &probs);
+  causal_attention(g, make_var(random_tensor({2, 5, 3 * 8}, rng), false), 4, 0.0f, nullptr, &probs);
   ASSERT_EQ(probs.shape, (std::vector<int64_t>{2, 4, 5, 5}));
   for (int64_t row = 0; row < 2 * 4 * 5; ++row) {
     const int64_t t = row % 5;

@@ -54,24 +54,22 @@ TEST(CharTokenizer, JsonRoundTripKeepsVocabularyAndUnknown) {
 TEST(CharTokenizer, MalformedJsonIsAnErrorNamingTheFile) {
   EXPECT_THROW(CharTokenizer::from_json(nlohmann::json::parse(R"({"type":"bpe"})"), "t.json"),
                Error);
-  EXPECT_THROW(
-      CharTokenizer::from_json(nlohmann::json::parse(R"({"type":"char","symbols":["a","a"]})"),
-                               "t.json"),
-      Error);
-  EXPECT_THROW(
-      CharTokenizer::from_json(nlohmann::json::parse(R"({"type":"char","symbols":["ab"]})"),
-                               "t.json"),
-      Error);
+  EXPECT_THROW(CharTokenizer::from_json(
+                   nlohmann::json::parse(R"({"type":"char","symbols":["a","a"]})"), "t.json"),
+               Error);
+  EXPECT_THROW(CharTokenizer::from_json(
+                   nlohmann::json::parse(R"({"type":"char","symbols":["ab"]})"), "t.json"),
+               Error);
 }
 
 TEST(Utf8, InvalidBytesAreReportedWithTheirOffset) {
   const std::vector<std::pair<std::string, size_t>> cases = {
-      {"ab\xff", 2},          // invalid lead byte
-      {"a\xc3", 1},           // truncated two-byte sequence
-      {"ab\xc3(x", 2},        // bad continuation byte
-      {"\xc0\xaf", 0},        // overlong encoding of '/'
-      {"x\xed\xa0\x80", 1},   // UTF-16 surrogate
-      {"\xf4\x90\x80\x80", 0} // above U+10FFFF
+      {"ab\xff", 2},           // invalid lead byte
+      {"a\xc3", 1},            // truncated two-byte sequence
+      {"ab\xc3(x", 2},         // bad continuation byte
+      {"\xc0\xaf", 0},         // overlong encoding of '/'
+      {"x\xed\xa0\x80", 1},    // UTF-16 surrogate
+      {"\xf4\x90\x80\x80", 0}  // above U+10FFFF
   };
   for (const auto& [bytes, offset] : cases) {
     try {

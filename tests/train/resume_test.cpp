@@ -76,8 +76,8 @@ TEST(Training, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-      const std::string cmd = std::string("exec ") + DIKKAT_BINARY + " " + args +
-                              " >/dev/null 2>&1";
+      const std::string cmd =
+          std::string("exec ") + DIKKAT_BINARY + " " + args + " >/dev/null 2>&1";
       execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
       _exit(127);
     }
