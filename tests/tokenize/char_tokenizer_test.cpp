@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "test_support.h"
+#include "train/dataset.h"
 #include "tokenize/utf8.h"
 
 namespace dikkat {
@@ -80,6 +82,16 @@ TEST(Utf8, InvalidBytesAreReportedWithTheirOffset) {
                 "corpus.txt: invalid UTF-8 at byte offset " + std::to_string(offset));
     }
   }
+}
+
+TEST(CharTokenizer, TinyShakespeareHasNanoGptsVocabularyOf65) {
+  const std::string path = testing::shared_data_path("tinyshakespeare.txt");
+  if (path.empty()) GTEST_SKIP() << "../shared/data/tinyshakespeare.txt is not present";
+  const std::u32string text = read_training_text(path);
+  const CharTokenizer tok = CharTokenizer::from_text(text);
+  EXPECT_EQ(tok.vocab_size(), 65);
+  EXPECT_EQ(tok.symbols().substr(0, 2), U"\n ");
+  EXPECT_EQ(tok.encode(text, path).size(), 1115394u);
 }
 
 TEST(Utf8, EncodeDecodeRoundTripsAllPlanes) {
