@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -169,8 +170,9 @@ TrainSummary Trainer::run() {
     evaluate_now();
     append_metrics(
         nlohmann::json{{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}}.dump());
-    progress_.message("step 0: train loss " + std::to_string(train_eval) + ", val loss " +
-                      std::to_string(val_eval));
+    char line[96];
+    std::snprintf(line, sizeof line, "step 0: train loss %.4f | val %.4f", train_eval, val_eval);
+    progress_.message(line);
   }
   while (step_ < tc.steps) {
     const auto step_start = std::chrono::steady_clock::now();
