@@ -46,7 +46,8 @@ void run_demo(const DemoArgs& a) {
       throw Error(a.out + ": exists and is not a dikkat run; choose another --out");
     fs::remove_all(a.out);
   }
-  RunConfig config{find_preset("demo").model, find_preset("demo").train};
+  const Preset& preset = find_preset("demo");
+  RunConfig config{preset.model, preset.train};
   config.train.data = a.data;
   if (a.steps > 0) config.train.steps = a.steps;
   std::printf("dikkat demo: a character-level GPT learns Turkish from %s\n\n", a.data.c_str());

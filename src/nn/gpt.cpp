@@ -88,8 +88,8 @@ Var Gpt::block_forward(Graph& g, const BlockParameters& p, const Var& x,
   auto attention = [&](const Var& in) {
     Var qkv = linear(g, in, p.attn_w, p.attn_b);
     Var y = causal_attention(g, qkv, config_.n_head, drop, rng);
-    return rng ? dropout(g, linear(g, y, p.proj_w, p.proj_b), drop, *rng)
-               : linear(g, y, p.proj_w, p.proj_b);
+    Var out = linear(g, y, p.proj_w, p.proj_b);
+    return rng ? dropout(g, out, drop, *rng) : out;
   };
   auto mlp = [&](const Var& in) {
     Var h = linear(g, in, p.fc_w, p.fc_b);

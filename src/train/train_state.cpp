@@ -10,19 +10,18 @@ namespace dikkat {
 TrainingRngs TrainingRngs::seeded(uint64_t seed) {
   // Distinct seeds per stream; the constants only need to differ.
   return {std::mt19937_64(seed), std::mt19937_64(seed ^ 0x9E3779B97F4A7C15ull),
-          std::mt19937_64(seed ^ 0xC2B2AE3D27D4EB4Full),
-          std::mt19937_64(seed ^ 0x165667B19E3779F9ull)};
+          std::mt19937_64(seed ^ 0xC2B2AE3D27D4EB4Full)};
 }
 
 std::string TrainingRngs::serialize() const {
   std::ostringstream out;
-  out << batches << '\n' << dropout << '\n' << eval << '\n' << sample;
+  out << batches << '\n' << dropout << '\n' << eval;
   return out.str();
 }
 
 void TrainingRngs::deserialize(const std::string& text, const std::string& source) {
   std::istringstream in(text);
-  in >> batches >> dropout >> eval >> sample;
+  in >> batches >> dropout >> eval;
   if (!in) throw Error(source + ": the saved random number generator state is corrupt");
 }
 

@@ -10,10 +10,10 @@
 
 namespace dikkat {
 
-// Independent streams, so that evaluation or sampling never shifts the training batches.
+// Independent streams, so that evaluation never shifts the training batches or dropout masks.
 // Batches are drawn at random positions, so the batch stream's state is the data position.
 struct TrainingRngs {
-  std::mt19937_64 batches, dropout, eval, sample;
+  std::mt19937_64 batches, dropout, eval;
 
   static TrainingRngs seeded(uint64_t seed);
   std::string serialize() const;

@@ -130,14 +130,15 @@ void Trainer::append_metrics(const std::string& line) {
 
 void Trainer::print_sample() {
   if (config_.train.sample_tokens == 0) return;
-  // Greedy, like the seed's loop, from the first character of the text: deterministic, so
-  // successive samples show what changed.
+  // Greedy, like the seed's loop, from the same validation character every time: successive
+  // samples show what changed. Greedy decoding draws nothing, so the training streams stay
+  // untouched and a fixed local generator serves both the start position and the sampler.
   std::vector<int32_t> x, y;
-  std::mt19937_64 first(0);
-  data_->sample(Split::kVal, 1, 1, first, x, y);
+  std::mt19937_64 fixed(0);
+  data_->sample(Split::kVal, 1, 1, fixed, x, y);
   std::string text = tokenizer_.decode_one(x[0]);
   SamplingOptions greedy{.temperature = 0.0f};
-  generate_tokens(*model_, x, config_.train.sample_tokens, greedy, rngs_.sample,
+  generate_tokens(*model_, x, config_.train.sample_tokens, greedy, fixed,
                   [&](int32_t id) { text += tokenizer_.decode_one(id); });
   for (char& c : text)
     if (c == '\n') c = ' ';
