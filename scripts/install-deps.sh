@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev               # config, tokenizer and safetensors headers
   libcli11-dev                     # command-line parsing
   libgtest-dev                     # the test suite
+  libpugixml-dev                   # the tests parse the SVGs dikkat draws
 )
 if [[ "${1:-}" == "--with-reference" ]]; then
   # Only needed to regenerate tests/fixtures or run bench/ against PyTorch.

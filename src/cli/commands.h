@@ -9,5 +9,11 @@ void add_generate_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+// The look-inside commands.
+void add_attention_command(CLI::App& app);
+void add_trace_command(CLI::App& app);
+void add_embeddings_command(CLI::App& app);
+void add_probs_command(CLI::App& app);
+void add_plot_command(CLI::App& app);
 
 }  // namespace dikkat

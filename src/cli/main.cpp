@@ -16,6 +16,11 @@ int main(int argc, char** argv) {
   dikkat::add_eval_command(app);
   dikkat::add_info_command(app);
   dikkat::add_demo_command(app);
+  dikkat::add_attention_command(app);
+  dikkat::add_trace_command(app);
+  dikkat::add_embeddings_command(app);
+  dikkat::add_probs_command(app);
+  dikkat::add_plot_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,10 +18,8 @@ std::vector<int32_t> generate_tokens(const Gpt& model, const std::vector<int32_t
   // The window the model sees: the last `context` tokens of the text so far.
   auto run_window = [&] {
     decoder.reset();
-    std::span<const float> logits;
     const int64_t start = std::max<int64_t>(0, int64_t(text.size()) - context);
-    for (size_t i = size_t(start); i < text.size(); ++i) logits = decoder.feed(text[i]);
-    return logits;
+    return decoder.feed(std::span<const int32_t>(text).subspan(size_t(start)));
   };
   std::span<const float> logits = run_window();
   std::vector<int32_t> generated;

@@ -16,9 +16,24 @@ static_assert(std::endian::native == std::endian::little, "safetensors data is l
 namespace {
 
 uint64_t dtype_size(const std::string& dtype) {
+  if (dtype == "F16" || dtype == "BF16") return 2;
   if (dtype == "F32" || dtype == "I32") return 4;
   if (dtype == "I64") return 8;
   return 0;
+}
+
+// bfloat16 is the top half of a float32, so widening is exact.
+float bf16_to_f32(uint16_t h) { return std::bit_cast<float>(uint32_t(h) << 16); }
+
+// IEEE half precision to float32, exact for every value (subnormals, infinities, NaN).
+float f16_to_f32(uint16_t h) {
+  const uint32_t sign = uint32_t(h & 0x8000) << 16;
+  const uint32_t exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  if (exponent == 0x1f) return std::bit_cast<float>(sign | 0x7f800000u | (mantissa << 13));
+  if (exponent != 0) return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
+  // Subnormal half: mantissa * 2^-24, exactly representable as a float.
+  const float magnitude = float(mantissa) * 0x1p-24f;
+  return sign ? -magnitude : magnitude;
 }
 
 }  // namespace
@@ -63,7 +78,7 @@ SafetensorsReader SafetensorsReader::open(const std::string& path) {
     if (!value["dtype"].is_string()) fail(where + "dtype is not a string");
     e.dtype = value["dtype"].get<std::string>();
     const uint64_t elem = dtype_size(e.dtype);
-    if (!elem) fail(where + "unsupported dtype " + e.dtype + " (dikkat reads F32, I32, I64)");
+    if (!elem) fail(where + "unsupported dtype " + e.dtype + " (dikkat reads F32, F16, BF16, I32, I64)");
     if (!value["shape"].is_array()) fail(where + "shape is not an array");
     uint64_t numel = 1;
     for (const auto& d : value["shape"]) {
@@ -111,10 +126,20 @@ const SafetensorsEntry& SafetensorsReader::entry(const std::string& name) const 
 
 Tensor SafetensorsReader::f32(const std::string& name) const {
   const SafetensorsEntry& e = entry(name);
-  if (e.dtype != "F32")
-    throw Error(path_ + ": tensor '" + name + "' is " + e.dtype + ", expected F32");
+  const char* src = bytes_.data() + data_start_ + e.begin;
   Tensor t(e.shape);
-  std::memcpy(t.ptr(), bytes_.data() + data_start_ + e.begin, e.end - e.begin);
+  if (e.dtype == "F32") {
+    std::memcpy(t.ptr(), src, e.end - e.begin);
+  } else if (e.dtype == "BF16" || e.dtype == "F16") {
+    const bool brain = e.dtype == "BF16";
+    for (int64_t i = 0; i < t.numel(); ++i) {
+      uint16_t h;
+      std::memcpy(&h, src + 2 * i, 2);
+      t.data[i] = brain ? bf16_to_f32(h) : f16_to_f32(h);
+    }
+  } else {
+    throw Error(path_ + ": tensor '" + name + "' is " + e.dtype + ", expected F32, F16 or BF16");
+  }
   return t;
 }
 

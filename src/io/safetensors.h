@@ -12,7 +12,7 @@
 namespace dikkat {
 
 struct SafetensorsEntry {
-  std::string dtype;  // "F32", "I32" or "I64" (the ones dikkat reads)
+  std::string dtype;  // "F32", "F16", "BF16", "I32" or "I64" (the ones dikkat reads)
   std::vector<int64_t> shape;
   uint64_t begin = 0, end = 0;
 };
@@ -31,7 +31,7 @@ class SafetensorsReader {
   const std::map<std::string, SafetensorsEntry>& entries() const { return entries_; }
   bool contains(const std::string& name) const { return entries_.count(name) != 0; }
   const SafetensorsEntry& entry(const std::string& name) const;
-  // The tensor as float32; Error if missing, not F32, or (when given) not of `expected_shape`.
+  // The tensor as float32 (F16 and BF16 widened exactly); Error if missing, not a float, or (when given) not of `expected_shape`.
   Tensor f32(const std::string& name) const;
   Tensor f32(const std::string& name, const std::vector<int64_t>& expected_shape) const;
   std::vector<int32_t> i32(const std::string& name) const;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <cstring>
 
 #include "error.h"
@@ -69,8 +71,8 @@ TEST(Safetensors, RejectsMalformedFilesWithAMessageNamingTheProblem) {
       {std::string("\xff\xff\xff\xff\x00\x00\x00\x00", 8) + "{}", "exceeds the limit"},
       {std::string("\x40\x00\x00\x00\x00\x00\x00\x00", 8) + "{}", "runs past the end"},
       {header_file("{not json", ""), "not valid JSON"},
-      {header_file(R"({"x":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}})", "ab"),
-       "unsupported dtype F16"},
+      {header_file(R"({"x":{"dtype":"F8_E4M3","shape":[1],"data_offsets":[0,1]}})", "a"),
+       "unsupported dtype F8_E4M3"},
       {header_file(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", one_float),
        "outside the 4 data bytes"},
       {header_file(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", one_float),
@@ -89,6 +91,20 @@ TEST(Safetensors, RejectsMalformedFilesWithAMessageNamingTheProblem) {
     EXPECT_NE(err.find(c.expected), std::string::npos) << "got: '" << err << "'";
     EXPECT_NE(err.find("x.safetensors"), std::string::npos) << err;
   }
+}
+
+TEST(Safetensors, HalfPrecisionTensorsWidenExactlyToFloat32) {
+  testing::TempDir dir;
+  // BF16 1.0, -2.5 and F16 1.0, -2.5, the smallest subnormal (2^-24) and +infinity.
+  const std::string bf16("\x80\x3f\x20\xc0", 4), f16("\x00\x3c\x00\xc1\x01\x00\x00\x7c", 8);
+  const std::string file = header_file(
+      R"({"b":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]},)"
+      R"("h":{"dtype":"F16","shape":[4],"data_offsets":[4,12]}})",
+      bf16 + f16);
+  testing::write_text(dir.file("half.safetensors"), file);
+  const SafetensorsReader r = SafetensorsReader::open(dir.file("half.safetensors"));
+  EXPECT_EQ(r.f32("b").data, (std::vector<float>{1.0f, -2.5f}));
+  EXPECT_EQ(r.f32("h").data, (std::vector<float>{1.0f, -2.5f, 0x1p-24f, INFINITY}));
 }
 
 TEST(Safetensors, MissingTensorOrWrongShapeIsNamed) {

@@ -13,8 +13,10 @@ Config keys (a plain dict):
   norm ("pre" | "post"), dropout, ln_eps
 """
 
+import copy
 import inspect
 import math
+from collections import OrderedDict
 
 import torch
 import torch.nn as nn
@@ -203,6 +205,119 @@ class GPT(nn.Module):
         if targets is not None:
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
         return logits, loss
+
+
+def trace(model, ids, dtype=torch.float64):
+    """Every intermediate of one sequence's forward pass, in order.
+
+    ids: 1-D int tensor of T <= context tokens (no batch axis). Runs a copy
+    of `model` converted to `dtype` (float64 by default, the reference
+    precision) in eval mode, so dropout is off. Returns an OrderedDict
+    name -> tensor (C = n_embd, H = n_head, hs = C/H, F = ffn_mult*C,
+    V = vocab_size):
+
+      embed.token, embed.position, embed.sum                [T, C]
+      per block i:
+        h.{i}.ln_1                                          [T, C]
+        h.{i}.attn.q / .k / .v                              [H, T, hs]
+        h.{i}.attn.scores   q @ k^T, every cell             [H, T, T]
+        h.{i}.attn.scaled   scores / sqrt(hs)               [H, T, T]
+        h.{i}.attn.masked   scaled, -inf above the diagonal [H, T, T]
+        h.{i}.attn.weights  softmax over the last axis      [H, T, T]
+        h.{i}.attn.heads    weights @ v                     [H, T, hs]
+        h.{i}.attn.concat   heads side by side              [T, C]
+        h.{i}.attn.proj     attn.c_proj(concat)             [T, C]
+        h.{i}.residual_1                                    [T, C]
+        h.{i}.ln_2          (ffn_norm only)                 [T, C]
+        h.{i}.mlp.fc / .act (before / after the activation) [T, F]
+        h.{i}.mlp.proj                                      [T, C]
+        h.{i}.residual_2                                    [T, C]
+      ln_f [T, C], logits [T, V]
+
+    Pre-norm:  residual_1 = x + proj(ln_1(x)); ln_2 = LN2(residual_1);
+               residual_2 = residual_1 + mlp(ln_2 or residual_1); out = residual_2.
+    Post-norm: residual_1 = x + proj(attn(x)); ln_1 = LN1(residual_1);
+               residual_2 = ln_1 + mlp(ln_1); ln_2 = LN2(residual_2);
+               out = ln_2 if ffn_norm else residual_2.
+    The same arithmetic as GPT.forward, one step per entry.
+    """
+    m = copy.deepcopy(model).to(dtype).eval()
+    c = m.config
+    assert ids.dim() == 1, "trace takes one sequence (no batch axis)"
+    T, C, H = ids.shape[0], c["n_embd"], c["n_head"]
+    hs = C // H
+    assert 1 <= T <= c["context"], "sequence longer than context"
+    ids = ids.long()
+    out = OrderedDict()
+    with torch.no_grad():
+        wte = m.transformer["wte"].weight
+        out["embed.token"] = wte[ids]
+        if c["positions"] == "learned":
+            out["embed.position"] = m.transformer["wpe"].weight[:T]
+        else:
+            out["embed.position"] = sinusoidal_table(T, C).to(wte)
+        x = out["embed.sum"] = out["embed.token"] + out["embed.position"]
+        causal = torch.ones(T, T, dtype=torch.bool).triu(1)
+        for i, block in enumerate(m.transformer["h"]):
+            p = f"h.{i}."
+            attn, mlp = block.attn, block.mlp
+            if c["norm"] == "pre":
+                attn_in = out[p + "ln_1"] = block.ln_1(x)
+            else:
+                attn_in = x
+            q, k, v = attn.c_attn(attn_in).split(C, dim=1)
+            q = out[p + "attn.q"] = q.view(T, H, hs).transpose(0, 1)
+            k = out[p + "attn.k"] = k.view(T, H, hs).transpose(0, 1)
+            v = out[p + "attn.v"] = v.view(T, H, hs).transpose(0, 1)
+            scores = out[p + "attn.scores"] = q @ k.transpose(-2, -1)
+            scaled = out[p + "attn.scaled"] = scores / math.sqrt(hs)
+            masked = out[p + "attn.masked"] = scaled.masked_fill(causal, float("-inf"))
+            weights = out[p + "attn.weights"] = F.softmax(masked, dim=-1)
+            heads = out[p + "attn.heads"] = weights @ v
+            concat = out[p + "attn.concat"] = heads.transpose(0, 1).reshape(T, C)
+            proj = out[p + "attn.proj"] = attn.c_proj(concat)
+            r1 = out[p + "residual_1"] = x + proj
+            if c["norm"] == "pre":
+                if block.ln_2 is not None:
+                    mlp_in = out[p + "ln_2"] = block.ln_2(r1)
+                else:
+                    mlp_in = r1
+                base = r1
+            else:
+                mlp_in = base = out[p + "ln_1"] = block.ln_1(r1)
+            fc = out[p + "mlp.fc"] = mlp.c_fc(mlp_in)
+            act = out[p + "mlp.act"] = mlp.act(fc)
+            mlp_out = out[p + "mlp.proj"] = mlp.c_proj(act)
+            x = out[p + "residual_2"] = base + mlp_out
+            if c["norm"] == "post" and block.ln_2 is not None:
+                x = out[p + "ln_2"] = block.ln_2(x)
+        x = out["ln_f"] = m.transformer["ln_f"](x)
+        if m.lm_head is None:
+            out["logits"] = F.linear(x, wte)
+        else:
+            out["logits"] = m.lm_head(x, wte)
+    return out
+
+
+def trace_names(cfg):
+    """The keys trace() returns for this config, in order."""
+    c = full_config(cfg)
+    names = ["embed.token", "embed.position", "embed.sum"]
+    for i in range(c["n_layer"]):
+        p = f"h.{i}."
+        block = [p + "ln_1"] if c["norm"] == "pre" else []
+        block += [p + "attn." + s for s in ("q", "k", "v", "scores", "scaled", "masked",
+                                             "weights", "heads", "concat", "proj")]
+        block.append(p + "residual_1")
+        if c["norm"] == "pre" and c["ffn_norm"]:
+            block.append(p + "ln_2")
+        if c["norm"] == "post":
+            block.append(p + "ln_1")
+        block += [p + "mlp.fc", p + "mlp.act", p + "mlp.proj", p + "residual_2"]
+        if c["norm"] == "post" and c["ffn_norm"]:
+            block.append(p + "ln_2")
+        names += block
+    return names + ["ln_f", "logits"]
 
 
 def init_gpt2(model, n_layer, generator=None):

@@ -2,7 +2,8 @@
 
 Each fixture is a hand-written safetensors file under tests/fixtures/ holding
 a model config (in the header metadata), its parameters, one batch of inputs
-and targets, and the reference logits, loss and gradients of the mean loss.
+and targets, the reference logits, loss and gradients of the mean loss, and the
+step-by-step trace (gpt_reference.trace) of the batch's first sequence.
 
     /usr/bin/python3 tests/reference/make_fixtures.py          # write + check
     /usr/bin/python3 tests/reference/make_fixtures.py --check  # check only
@@ -23,7 +24,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gpt_reference import GPT, full_config, num_params  # noqa: E402
+from gpt_reference import GPT, full_config, num_params, trace, trace_names  # noqa: E402
 
 FIXTURE_DIR = os.path.join(HERE, "..", "fixtures")
 MAX_BYTES = 200 * 1024
@@ -88,7 +89,9 @@ def write_safetensors(path, tensors, metadata):
 
 def read_safetensors(path):
     """Minimal independent reader: returns (metadata, {name: tensor}) and
-    checks the layout rules (no gaps, no overlap, exact file size)."""
+    checks the layout rules (no gaps, no overlap, exact file size). BF16
+    tensors come back widened to float32 (exact: the low 16 bits are zero).
+    Tensors may be stored in any order (dikkat sorts its header by name)."""
     import numpy as np
     with open(path, "rb") as f:
         raw = f.read()
@@ -99,17 +102,20 @@ def read_safetensors(path):
     meta = header.pop("__metadata__", {})
     out = {}
     expected = 0
-    for name, info in header.items():  # JSON object order == write order
+    for name, info in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0]):
         begin, end = info["data_offsets"]
         assert begin == expected, f"{name}: gap or overlap at {begin}"
-        np_dtype = {"F32": "<f4", "I32": "<i4"}[info["dtype"]]
+        np_dtype, size = {"F32": ("<f4", 4), "I32": ("<i4", 4), "BF16": ("<u2", 2)}[info["dtype"]]
         count = 1
         for d in info["shape"]:
             count *= d
-        assert end - begin == 4 * count, f"{name}: size mismatch"
+        assert end - begin == size * count, f"{name}: size mismatch"
         arr = np.frombuffer(data[begin:end], dtype=np_dtype).reshape(info["shape"])
+        if info["dtype"] == "BF16":
+            arr = (arr.astype("<u4") << 16).view("<f4")
         out[name] = torch.from_numpy(arr.copy())
         expected = end
+    out = {name: out[name] for name in header}  # back to header order
     assert expected == len(data), "trailing bytes after the last tensor"
     return meta, out
 
@@ -154,11 +160,15 @@ def build(name):
     model.eval()  # dropout is 0 anyway; be explicit
     logits, loss = model(idx, tgt)
     loss.backward()
+    steps = trace(model, idx[0])
+    d = (steps["logits"] - logits[0].detach()).abs().max().item()
+    assert d < 1e-9, f"{name}: trace logits differ from forward logits by {d}"
 
     tensors = [(f"param/{k}", v) for k, v in params.items()]
     tensors += [("input", idx.to(torch.int32)), ("target", tgt.to(torch.int32)),
                 ("logits", logits.detach().float()), ("loss", loss.detach().float().reshape([]))]
     tensors += [(f"grad/{k}", p.grad.float()) for k, p in model.named_parameters()]
+    tensors += [(f"trace/{k}", v.float()) for k, v in steps.items()]
     meta = {"config": json.dumps(cfg), "batch": str(B), "seq": str(T)}
     return tensors, meta, n
 
@@ -190,8 +200,40 @@ def check(name, path):
     ce = F.cross_entropy(t["logits"].double().reshape(-1, cfg["vocab_size"]), tgt.reshape(-1))
     assert abs(ce.item() - t["loss"].item()) < 1e-5, "stored loss != CE(stored logits)"
     assert d_logits < 1e-4 and d_loss < 1e-4 and d_grad < 1e-4, (d_logits, d_loss, d_grad)
+    d_trace = check_trace(t, "trace/", trace(model, idx[0], torch.float32), cfg, 1e-5)
+    assert torch.equal(t["trace/logits"], t["logits"][0]), "trace/logits != logits[0]"
     print(f"  check {name}: ok  params={num_params(model)}  loss={t['loss'].item():.6f}  "
-          f"max|dlogits|={d_logits:.1e} |dloss|={d_loss:.1e} max|dgrad|={d_grad:.1e} (fp32 vs fp64)")
+          f"max|dlogits|={d_logits:.1e} |dloss|={d_loss:.1e} max|dgrad|={d_grad:.1e} "
+          f"max|dtrace|/scale={d_trace:.1e} (fp32 vs fp64)")
+
+
+def check_trace(stored, prefix, steps, cfg, tol):
+    """Compare a recomputed trace with the stored one: the same names in the
+    same order, the same shapes, -inf in exactly the same cells, and the
+    finite values within tol * max(1, max |stored tensor|). The scale matters
+    for raw attention scores: a trained model's reach ~100, and float32 loses
+    ~1e-4 there to cancellation in the q.k sums. Returns the largest
+    difference divided by that scale."""
+    names = [k[len(prefix):] for k in stored if k.startswith(prefix)]
+    assert names == trace_names(cfg) == list(steps), (names, list(steps))
+    worst = 0.0
+    for k, v in steps.items():
+        s = stored[prefix + k]
+        assert s.shape == v.shape, (k, s.shape, v.shape)
+        finite = torch.isfinite(s)
+        assert torch.equal(finite, torch.isfinite(v)) and torch.equal(s[~finite], v[~finite]), k
+        if k.endswith("attn.masked"):
+            T = s.shape[-1]
+            assert torch.equal(~finite, torch.ones(T, T, dtype=torch.bool).triu(1).expand_as(s)), k
+        else:
+            assert finite.all(), k
+        if k.endswith("attn.weights"):
+            assert (s.triu(1) == 0).all(), k
+        scale = max(1.0, s[finite].abs().max().item())
+        d = (s[finite] - v[finite]).abs().max().item()
+        assert d <= tol * scale, f"{prefix}{k}: |fp32 - stored| = {d:.2e} > {tol} * {scale:.3g}"
+        worst = max(worst, d / scale)
+    return worst
 
 
 def main():

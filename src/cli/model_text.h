@@ -1,0 +1,29 @@
+#pragma once
+// What the look-inside commands share: a model directory and a text to run through it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/checkpoint.h"
+
+namespace dikkat {
+
+struct ModelText {
+  LoadedModel model;
+  std::vector<int32_t> ids;
+  std::vector<std::string> tokens;  // each token's text (UTF-8)
+  std::vector<std::string> labels;  // the same, with whitespace made visible (token_labels.h)
+};
+
+// Loads `model_dir` and encodes `text` (the --text flag). Errors name the flag: an empty text, a
+// character outside the vocabulary, or more tokens than the model's context (these commands show
+// tables indexed by position, so a text that does not fit is refused, not cut).
+ModelText load_model_and_text(const std::string& model_dir, const std::string& text);
+
+// The same for commands that only need the model to continue the text (probs): when it is longer
+// than the context, only its last `context` tokens are kept, as generate does; `dropped` says
+// how many were cut from the front.
+ModelText load_model_and_window(const std::string& model_dir, const std::string& text,
+                                int64_t& dropped);
+
+}  // namespace dikkat

@@ -1,0 +1,154 @@
+#include "inspect/line_chart_svg.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "error.h"
+#include "inspect/colormap.h"
+#include "inspect/svg.h"
+#include "inspect/svg_axis.h"
+#include "inspect/svg_legend.h"
+
+namespace dikkat {
+namespace {
+
+constexpr double kMargin = 20;
+constexpr double kPlotWidth = 640;
+constexpr double kPlotHeight = 340;
+constexpr double kMarkerRadius = 3;
+const std::string kRightDash = "6 4";
+
+void validate(const std::vector<LineSeries>& series, const LineChartStyle& style) {
+  for (const LineSeries& s : series) {
+    if (s.x.size() != s.y.size()) {
+      throw Error("line chart '" + style.title + "': series '" + s.name + "' has " +
+                  std::to_string(s.x.size()) + " x values and " + std::to_string(s.y.size()) +
+                  " y values");
+    }
+  }
+}
+
+bool usable(const LineSeries& s, size_t i) {
+  return std::isfinite(s.x[i]) && std::isfinite(s.y[i]);
+}
+
+// Ticks covering the usable x (or y) values of all the series; none at all gives [0, 1].
+AxisTicks ticks_over(const std::vector<const std::vector<LineSeries>*>& lists, bool along_x,
+                     int intervals) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto* list : lists) {
+    for (const LineSeries& s : *list) {
+      for (size_t i = 0; i < s.x.size(); ++i) {
+        if (!usable(s, i)) continue;
+        const double v = along_x ? s.x[i] : s.y[i];
+        lo = std::min(lo, v), hi = std::max(hi, v);
+      }
+    }
+  }
+  return nice_ticks(lo, hi, intervals);
+}
+
+struct PlotFrame {
+  double left, top, width, height;
+  AxisTicks x, y;
+  SvgPoint at(double vx, double vy) const {
+    return {left + (vx - x.lo) / (x.hi - x.lo) * width,
+            top + height - (vy - y.lo) / (y.hi - y.lo) * height};
+  }
+};
+
+void draw_series(SvgDocument& doc, const LineSeries& s, const PlotFrame& frame,
+                 const std::string& color, const std::string& dash) {
+  std::vector<SvgPoint> points;
+  std::vector<size_t> indices;
+  for (size_t i = 0; i < s.x.size(); ++i) {
+    if (!usable(s, i)) continue;
+    points.push_back(frame.at(s.x[i], s.y[i]));
+    indices.push_back(i);
+  }
+  doc.begin_group("series");
+  if (!s.points_only && points.size() >= 2) {
+    doc.polyline(points, {.stroke = color, .stroke_width = 1.8, .dash = dash, .tooltip = s.name});
+  }
+  // A lone point has no line to show, so it always gets its marker.
+  if (s.points_only || s.markers || points.size() == 1) {
+    for (size_t k = 0; k < points.size(); ++k) {
+      doc.circle(points[k].x, points[k].y, kMarkerRadius,
+                 {.fill = color,
+                  .tooltip = s.name + " (" + svg_number(s.x[indices[k]]) + ", " +
+                             format_significant(s.y[indices[k]], 4) + ")"});
+    }
+  }
+  doc.end_group();
+}
+
+LegendEntry legend_entry(const LineSeries& s, const std::string& color, const std::string& dash) {
+  const LegendSwatch swatch = s.points_only ? LegendSwatch::kPoint
+                              : s.markers   ? LegendSwatch::kLineAndPoint
+                                            : LegendSwatch::kLine;
+  return {.name = s.name, .color = color, .swatch = swatch, .dash = dash};
+}
+
+}  // namespace
+
+std::string line_chart_svg(const std::vector<LineSeries>& left,
+                           const std::vector<LineSeries>& right, const LineChartStyle& style) {
+  validate(left, style);
+  validate(right, style);
+  const bool has_right = !right.empty();
+  const AxisSpec x_axis{.side = AxisSide::kBottom,
+                        .length = kPlotWidth,
+                        .ticks = ticks_over({&left, &right}, true, 6),
+                        .label = style.x_label,
+                        .grid_length = kPlotHeight};
+  AxisSpec left_axis{.side = AxisSide::kLeft,
+                     .length = kPlotHeight,
+                     .ticks = ticks_over({&left}, false, 5),
+                     .label = style.y_label,
+                     .grid_length = kPlotWidth};
+  AxisSpec right_axis{.side = AxisSide::kRight,
+                      .length = kPlotHeight,
+                      .ticks = ticks_over({&right}, false, 5),
+                      .label = style.right_y_label};
+
+  // Colours run on from the left series to the right ones, so no two series share one.
+  std::vector<LegendEntry> legend;
+  for (size_t i = 0; i < left.size(); ++i) {
+    legend.push_back(legend_entry(left[i], hex_color(series_color(i)), ""));
+  }
+  for (size_t i = 0; i < right.size(); ++i) {
+    legend.push_back(legend_entry(right[i], hex_color(series_color(left.size() + i)), kRightDash));
+  }
+
+  const PlotFrame frame{.left = std::round(kMargin + axis_extent(left_axis)),
+                        .top = SvgDocument::kTitleBand + 10,
+                        .width = kPlotWidth,
+                        .height = kPlotHeight,
+                        .x = x_axis.ticks,
+                        .y = left_axis.ticks};
+  const double plot_bottom = frame.top + kPlotHeight;
+  const double legend_top = plot_bottom + axis_extent(x_axis) + 4;
+  const double right_extent = has_right ? axis_extent(right_axis) : 0;
+  SvgDocument doc(frame.left + kPlotWidth + right_extent + kMargin,
+                  legend_top + legend_height(legend, kPlotWidth) + kMargin, style.title);
+
+  AxisSpec bottom = x_axis;
+  bottom.x = frame.left, bottom.y = plot_bottom;
+  draw_axis(doc, bottom);
+  left_axis.x = frame.left, left_axis.y = plot_bottom;
+  draw_axis(doc, left_axis);
+  if (has_right) {
+    right_axis.x = frame.left + kPlotWidth, right_axis.y = plot_bottom;
+    draw_axis(doc, right_axis);
+  }
+  for (size_t i = 0; i < left.size(); ++i) draw_series(doc, left[i], frame, legend[i].color, "");
+  PlotFrame right_frame = frame;
+  right_frame.y = right_axis.ticks;
+  for (size_t i = 0; i < right.size(); ++i) {
+    draw_series(doc, right[i], right_frame, legend[left.size() + i].color, kRightDash);
+  }
+  draw_legend(doc, legend, frame.left, legend_top, kPlotWidth);
+  return doc.str();
+}
+
+}  // namespace dikkat
