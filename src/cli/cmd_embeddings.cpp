@@ -15,6 +15,7 @@
 #include "error.h"
 #include "inspect/pca.h"
 #include "inspect/scatter_svg.h"
+#include "inspect/terminal_heatmap.h"
 #include "inspect/token_labels.h"
 #include "io/file_io.h"
 
@@ -172,7 +173,7 @@ void run_embeddings(const EmbeddingsArgs& a) {
           for (double x : p) std::snprintf(buf, sizeof buf, "%9.4f", x), s += buf;
           return s;
         };
-        std::printf("%-10s", rows.labels[i].c_str());
+        std::printf("%s", fit_to_width(rows.labels[i], 10).c_str());
         if (paired) std::printf(" %-28s", coords(before[i]).c_str());
         std::printf(" %-28s", coords(now[i]).c_str());
         if (paired) {

@@ -16,6 +16,7 @@
 #include "inspect/next_token.h"
 #include "inspect/terminal_heatmap.h"
 #include "inspect/trace_steps.h"
+#include "inspect/trace_svg.h"
 #include "io/file_io.h"
 
 namespace dikkat {
@@ -23,7 +24,7 @@ namespace dikkat {
 namespace {
 
 struct TraceArgs {
-  std::string model, text;
+  std::string model, text, svg;
   int64_t dims = 8, top = 10, layer = 0;
   OutputFormat format = OutputFormat::kText;
   int threads = 1;
@@ -149,6 +150,20 @@ void print_csv(const TraceArgs& a, const ActivationTrace& trace) {
   }
 }
 
+void write_svg(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
+               const std::vector<NextToken>& next) {
+  ActivationTrace shown_steps;
+  TraceFigure figure{"The path of \"" + a.text + "\" through " + a.model, mt.labels, {}, next,
+                     a.dims};
+  for (const auto& e : trace.entries()) {
+    if (!shown(e.name, a.layer)) continue;
+    shown_steps.add(e.name, e.value);
+    figure.step_titles.push_back(
+        e.name + "  " + describe_trace_step(e.name, mt.model.config.model.activation));
+  }
+  write_file_atomic(a.svg, trace_svg(shown_steps, figure));
+}
+
 void run_trace(const TraceArgs& a) {
   apply_threads(a.threads);
   const ModelText mt = load_model_and_text(a.model, a.text);
@@ -162,6 +177,7 @@ void run_trace(const TraceArgs& a) {
   const int64_t vocab = logits.size(1);
   const std::vector<NextToken> next = most_likely_next(
       logits.ptr() + (logits.size(0) - 1) * vocab, vocab, 1.0f, a.top, mt.model.tokenizer);
+  if (!a.svg.empty()) write_svg(a, mt, trace, next);
   switch (a.format) {
     case OutputFormat::kText: print_text(a, mt, trace, next); break;
     case OutputFormat::kJson: print_json(a, mt, trace, next); break;
@@ -188,6 +204,7 @@ void add_trace_command(CLI::App& app) {
   cmd->add_option("--layer", args->layer, "show only this block (1..n_layer)");
   cmd->add_option("--top", args->top, "how many next tokens to list")->capture_default_str();
   add_format_option(*cmd, args->format);
+  cmd->add_option("--svg", args->svg, "also draw the steps (first --dims values of each row)");
   add_threads_option(*cmd, args->threads);
   cmd->callback([args] { run_trace(*args); });
 }

@@ -114,6 +114,17 @@ TEST(TraceCommand, ShowsEveryStepAndRefusesABadLayer) {
                "--layer 5: the model has layers 1..1");
 }
 
+TEST(TraceCommand, DrawsEveryStepWithTheTokensAndTheNextTokenBars) {
+  testing::TempDir dir;
+  const ParsedSvg svg =
+      run_svg("trace --model " + model("seed248") + " --text " + shell_quote(kSeedText), dir);
+  // 3 embedding steps, 16 in the block (seed248 has no ln_2), ln_f and logits.
+  EXPECT_EQ(svg.count("//g[@class='cells']"), 21u);
+  EXPECT_EQ(svg.count("//g[@class='bars']/rect"), 10u);
+  expect_labels(svg, kSeedLabels);
+  expect_labels(svg, {"-inf"});
+}
+
 TEST(EmbeddingsCommand, BeforeAndAfterPanelsHoldEveryToken) {
   testing::TempDir dir;
   const ParsedSvg svg = run_svg("embeddings --model " + model("seed248") + " --compare 0", dir);
