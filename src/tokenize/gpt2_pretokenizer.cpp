@@ -126,4 +126,17 @@ size_t gpt2_chunk_end(std::string_view text, size_t pos) {
   return last_start;
 }
 
+size_t gpt2_stream_cut(std::string_view text) {
+  // "x\ny": the chunk before the newline ends at it (a class change), the newline is a chunk of
+  // its own (one whitespace character before a non-space one, or at the end of the text: the
+  // same chunk either way), and a chunk starting at y depends only on what follows it.
+  const auto is_solid = [](char c) {
+    const auto b = uint8_t(c);
+    return b < 0x80 && kAsciiClasses[b] != CharClass::kSpace;
+  };
+  for (size_t b = text.size() - (text.empty() ? 0 : 1); b >= 2; --b)
+    if (text[b - 1] == '\n' && is_solid(text[b - 2]) && is_solid(text[b])) return b;
+  return 0;
+}
+
 }  // namespace dikkat

@@ -31,6 +31,13 @@ ClassifiedChar classify_char(std::string_view text, size_t pos);
 // The end of the chunk that starts at `pos` (pos < text.size()); the next chunk starts there.
 size_t gpt2_chunk_end(std::string_view text, size_t pos);
 
+// Where a stream may be cut: the largest b, 0 < b < text.size(), such that splitting text[0, b)
+// on its own gives exactly the chunks that the whole stream (text and whatever follows it) has
+// before b; 0 when there is none yet. It is the end of a line whose last character and the next
+// line's first character are both ASCII and not whitespace, so every chunk of text[0, b) ended
+// for a reason inside text[0, b], whatever comes after.
+size_t gpt2_stream_cut(std::string_view text);
+
 // Calls emit(chunk) for each chunk of `text` in order.
 template <typename Emit>
 void for_each_gpt2_chunk(std::string_view text, Emit&& emit) {
