@@ -14,7 +14,17 @@ namespace {
 
 struct InfoArgs {
   std::string model, preset;
+  bool json = false;
 };
+
+// For scripts (the benchmarks build the same model in PyTorch from this).
+void print_json(const RunConfig& c, const Gpt& model) {
+  std::printf("%s\n", nlohmann::json{{"model", c.model},
+                                     {"train", c.train},
+                                     {"parameters", model.parameter_count()}}
+                           .dump()
+                           .c_str());
+}
 
 void print_info(const RunConfig& c, const Gpt& model, const std::string& title) {
   std::printf("%s\n\nmodel\n", title.c_str());
@@ -40,10 +50,12 @@ void run_info(const InfoArgs& a) {
     throw Error("give exactly one of --model DIR or --preset NAME");
   if (!a.preset.empty()) {
     const Preset& p = find_preset(a.preset);
+    if (a.json) return print_json({p.model, p.train}, Gpt(p.model));
     print_info({p.model, p.train}, Gpt(p.model), "preset " + p.name + ": " + p.description);
     return;
   }
   LoadedModel m = load_model_dir(a.model);
+  if (a.json) return print_json(m.config, *m.model);
   print_info(m.config, *m.model, a.model + " (step " + std::to_string(m.step) + ")");
 }
 
@@ -54,6 +66,7 @@ void add_info_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("info", "configuration and parameter table of a model");
   cmd->add_option("--model", args->model, "model directory");
   cmd->add_option("--preset", args->preset, "a preset instead of a saved model");
+  cmd->add_flag("--json", args->json, "the configuration and parameter count as one JSON line");
   cmd->callback([args] { run_info(*args); });
 }
 

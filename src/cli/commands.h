@@ -15,5 +15,6 @@ void add_trace_command(CLI::App& app);
 void add_embeddings_command(CLI::App& app);
 void add_probs_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
+void add_tokenizer_command(CLI::App& app);
 
 }  // namespace dikkat

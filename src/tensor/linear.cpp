@@ -1,5 +1,7 @@
 #include <cblas.h>
 
+#include <algorithm>
+
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -7,6 +9,12 @@ namespace dikkat {
 // y (N,out) = x (N,in) . W^T (in,out) + b
 void linear_forward(const float* x, const float* w, const float* b, float* y, int64_t n, int64_t in,
                     int64_t out) {
+  if (n == 1) {
+    // One row (a generated token): a matrix-vector product that streams W once.
+    if (b) std::copy_n(b, out, y);
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, out, in, 1.0f, w, in, x, 1, b ? 1.0f : 0.0f, y, 1);
+    return;
+  }
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y,
               out);
   if (!b) return;
