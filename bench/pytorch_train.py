@@ -12,6 +12,7 @@ Last line of output (parsed by bench/train_speed.sh):
 """
 
 import argparse
+import json
 import math
 import os
 import statistics
@@ -72,6 +73,11 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--warmup-steps", type=int, default=5,
                     help="timed steps to leave out of the median (not the LR warm-up)")
+    ap.add_argument("--preset-json", help="train this dikkat preset instead of shakespeare-cpu: "
+                    "the JSON line of `dikkat info --preset P --json` (model shape, batch)")
+    ap.add_argument("--batch", type=int, help="batch size (default: the preset's)")
+    ap.add_argument("--bf16", action="store_true",
+                    help="bf16 autocast (mixed precision) instead of fp32")
     ap.add_argument("--final-eval", type=int, default=0, metavar="BATCHES",
                     help="after training, print the mean validation loss over this many "
                          "random batches (nanoGPT's estimate_loss; 20 for shakespeare-cpu)")
@@ -82,23 +88,31 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(SEED)
     train, val, vocab = load_chars(args.data)
-    cfg = dict(MODEL, vocab_size=vocab)
+    model_cfg, batch = MODEL, BATCH
+    if args.preset_json:
+        preset = json.loads(args.preset_json)
+        model_cfg, batch = preset["model"], preset["train"]["batch_size"]
+    if args.batch:
+        batch = args.batch
+    cfg = dict(model_cfg, vocab_size=vocab)
     model = GPT(cfg)  # the constructor applies the GPT-2 init (init_gpt2)
     model.train()
     opt = configure_adamw(model, LR, BETAS, WEIGHT_DECAY)
     print(f"pytorch {torch.__version__}: {num_params(model)} parameters, vocab {vocab}, "
           f"threads {torch.get_num_threads()}", file=sys.stderr)
 
-    tokens_per_step = BATCH * cfg["context"]
+    tokens_per_step = batch * cfg["context"]
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16)
     rates, loss = [], None
     for step in range(args.steps):
         t0 = time.perf_counter()
         # Batch sampling is inside the timed region: dikkat's step time
         # includes its own data loading too.
-        x, y = get_batch(train, BATCH, cfg["context"])
+        x, y = get_batch(train, batch, cfg["context"])
         for g in opt.param_groups:
             g["lr"] = get_lr(step)
-        _, loss = model(x, y)
+        with autocast:
+            _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), GRAD_CLIP)
@@ -112,7 +126,7 @@ def main():
     if args.final_eval:
         model.eval()
         with torch.no_grad():
-            losses = [model(*get_batch(val, BATCH, cfg["context"]))[1].item()
+            losses = [model(*get_batch(val, batch, cfg["context"]))[1].item()
                       for _ in range(args.final_eval)]
         print(f"pytorch final_val_loss={statistics.mean(losses):.4f} "
               f"over {args.final_eval} batches")

@@ -6,6 +6,7 @@
 #include "cli/config_flags.h"
 #include "cli/threads.h"
 #include "error.h"
+#include "tensor/op_profile.h"
 #include "train/trainer.h"
 
 namespace dikkat {
@@ -18,7 +19,7 @@ struct TrainArgs {
   int64_t steps = 0;
   uint64_t seed = 0;
   int threads = 1;
-  bool quiet = false;
+  bool quiet = false, profile = false;
   int64_t log_every = 10;
   CLI::Option *steps_opt = nullptr, *seed_opt = nullptr, *data_opt = nullptr;
 };
@@ -44,10 +45,12 @@ void run_train(const TrainArgs& a) {
     options.out_dir = a.out.empty() ? "runs/" + a.config.preset() : a.out;
     trainer = Trainer::start(config, options);
   }
+  if (a.profile) OpProfile::global().enable();
   const TrainSummary s = trainer->run();
   if (!a.quiet)
     std::printf("done: step %lld, train loss %.4f, val loss %.4f, %.1fs -> %s\n", (long long)s.step,
                 s.train_loss, s.val_loss, s.seconds, options.out_dir.c_str());
+  if (a.profile) std::printf("\n%s", OpProfile::global().report(s.step_seconds).c_str());
 }
 
 }  // namespace
@@ -67,6 +70,8 @@ void add_train_command(CLI::App& app) {
   args->seed_opt = cmd->add_option("--seed", args->seed, "random seed (default: preset's, 1337)");
   cmd->add_option("--resume", args->resume, "continue the run saved in this directory");
   cmd->add_flag("--quiet", args->quiet, "print nothing but errors");
+  cmd->add_flag("--profile", args->profile,
+                "at the end, print the time per op class as a share of the training steps");
   cmd->add_option("--log-every", args->log_every,
                   "in logs (stdout not a terminal), print a progress line every N steps")
       ->capture_default_str();

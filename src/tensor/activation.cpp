@@ -2,6 +2,7 @@
 #include <numbers>
 
 #include "tensor/fast_math.h"
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -39,18 +40,24 @@ static void relu_backward(const float* x, const float* dy, float* dx, int64_t n)
 }
 
 Var gelu(Graph& g, const Var& x) {
+  OpTimer timer(OpClass::kActivation);
   Var y = g.output(x->value.shape, {&x});
   gelu_forward(x->value.ptr(), y->value.ptr(), x->value.numel());
-  g.on_backward(
-      y, [x, y] { gelu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel()); });
+  g.on_backward(y, [x, y] {
+    OpTimer timer(OpClass::kActivation);
+    gelu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel());
+  });
   return y;
 }
 
 Var relu(Graph& g, const Var& x) {
+  OpTimer timer(OpClass::kActivation);
   Var y = g.output(x->value.shape, {&x});
   relu_forward(x->value.ptr(), y->value.ptr(), x->value.numel());
-  g.on_backward(
-      y, [x, y] { relu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel()); });
+  g.on_backward(y, [x, y] {
+    OpTimer timer(OpClass::kActivation);
+    relu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel());
+  });
   return y;
 }
 

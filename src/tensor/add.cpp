@@ -1,10 +1,12 @@
 #include "error.h"
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
 
 // c = a + b (same shape); both inputs receive c's gradient unchanged.
 Var add(Graph& g, const Var& a, const Var& b) {
+  OpTimer timer(OpClass::kElementwise);
   if (a->value.shape != b->value.shape)
     throw Error("add: shapes differ " + shape_to_string(a->value.shape) + " vs " +
                 shape_to_string(b->value.shape));
@@ -15,6 +17,7 @@ Var add(Graph& g, const Var& a, const Var& b) {
 #pragma omp parallel for simd schedule(static)
   for (int64_t i = 0; i < n; ++i) pc[i] = pa[i] + pb[i];
   g.on_backward(c, [a, b, c, n] {
+    OpTimer timer(OpClass::kElementwise);
     const float* dc = c->grad_ptr();
     for (const Var* in : {&a, &b}) {
       if (!(*in)->requires_grad) continue;
@@ -28,6 +31,7 @@ Var add(Graph& g, const Var& a, const Var& b) {
 
 // y[b,t,:] = x[b,t,:] + table[t,:]   x (B,T,C), table (P,C) with P >= T
 Var add_rows(Graph& g, const Var& x, const Var& table) {
+  OpTimer timer(OpClass::kElementwise);
   const int64_t t_len = x->value.size(-2), c = x->value.size(-1);
   if (table->value.size(1) != c || table->value.size(0) < t_len)
     throw Error("add_rows: table " + shape_to_string(table->value.shape) + " does not cover " +
@@ -42,6 +46,7 @@ Var add_rows(Graph& g, const Var& x, const Var& table) {
     for (int64_t j = 0; j < c; ++j) py[r * c + j] = px[r * c + j] + trow[j];
   }
   g.on_backward(y, [x, table, y, rows, t_len, c] {
+    OpTimer timer(OpClass::kElementwise);
     const float* dy = y->grad_ptr();
     if (x->requires_grad) {
       float* dx = x->grad_ptr();

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "error.h"
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -95,6 +96,7 @@ void attention_head_backward(const HeadView& h, const float* p, const float* pd,
 
 Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
                      std::mt19937_64* rng, Tensor* probs_out) {
+  OpTimer timer(OpClass::kAttention);
   const int64_t b_len = qkv->value.size(0), t_len = qkv->value.size(1);
   const int64_t c = qkv->value.size(2) / 3, hs = c / n_head;
   if (qkv->value.size(2) != 3 * c || hs * n_head != c)
@@ -135,6 +137,7 @@ Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
     probs_out->data = *probs;
   }
   g.on_backward(y, [qkv, y, probs, mask, dropped, b_len, t_len, n_head, c, hs, tt] {
+    OpTimer timer(OpClass::kAttention);
     const int64_t stride = 3 * c;
     const float* base = qkv->value.ptr();
     float* dbase = qkv->grad_ptr();

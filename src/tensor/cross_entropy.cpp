@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -8,6 +9,7 @@ namespace dikkat {
 // loss = mean_i (logsumexp(logits_i) - logits_i[target_i])
 // d logits_i = (softmax(logits_i) - onehot(target_i)) * dloss / N
 Var cross_entropy(Graph& g, const Var& logits, std::span<const int32_t> targets) {
+  OpTimer timer(OpClass::kLoss);
   const int64_t v = logits->value.size(-1), n = logits->value.rows();
   Var loss = g.output({}, {&logits});
   auto lse = std::make_shared<std::vector<float>>(n);
@@ -27,6 +29,7 @@ Var cross_entropy(Graph& g, const Var& logits, std::span<const int32_t> targets)
   loss->value.data[0] = float(total / double(n));
   std::vector<int32_t> kept(targets.begin(), targets.end());
   g.on_backward(loss, [logits, loss, lse, kept = std::move(kept), n, v] {
+    OpTimer timer(OpClass::kLoss);
     const float scale = loss->grad_ptr()[0] / float(n);
     const float* x = logits->value.ptr();
     float* dx = logits->grad_ptr();

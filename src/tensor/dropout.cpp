@@ -1,3 +1,4 @@
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -6,6 +7,7 @@ namespace dikkat {
 // expected value is unchanged and inference needs no rescaling. The mask is drawn serially
 // from `rng` so a seed fixes it whatever the thread count.
 Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng) {
+  OpTimer timer(OpClass::kElementwise);
   if (p <= 0.0f || !g.recording()) return x;
   Var y = g.output(x->value.shape, {&x});
   const int64_t n = x->value.numel();
@@ -17,6 +19,7 @@ Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng) {
   float* py = y->value.ptr();
   for (int64_t i = 0; i < n; ++i) py[i] = px[i] * (*mask)[i];
   g.on_backward(y, [x, y, mask, n] {
+    OpTimer timer(OpClass::kElementwise);
     const float* dy = y->grad_ptr();
     float* dx = x->grad_ptr();
     for (int64_t i = 0; i < n; ++i) dx[i] += dy[i] * (*mask)[i];

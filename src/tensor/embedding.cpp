@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -24,12 +25,14 @@ static void embedding_backward(const float* dout, std::span<const int32_t> ids, 
 
 Var embedding(Graph& g, const Var& table, std::span<const int32_t> ids,
               std::vector<int64_t> out_leading_shape) {
+  OpTimer timer(OpClass::kEmbedding);
   const int64_t c = table->value.size(1);
   out_leading_shape.push_back(c);
   Var out = g.output(out_leading_shape, {&table});
   embedding_forward(table->value.ptr(), ids, out->value.ptr(), c);
   std::vector<int32_t> kept(ids.begin(), ids.end());
   g.on_backward(out, [table, out, kept = std::move(kept), c] {
+    OpTimer timer(OpClass::kEmbedding);
     embedding_backward(out->grad_ptr(), kept, table->grad_ptr(), c);
   });
   return out;

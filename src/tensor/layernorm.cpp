@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -64,12 +65,14 @@ static void layernorm_backward(const float* dout, const float* x, const float* w
 }
 
 Var layernorm(Graph& g, const Var& x, const Var& w, const Var& b, float eps) {
+  OpTimer timer(OpClass::kLayerNorm);
   const int64_t c = x->value.size(-1), n = x->value.rows();
   Var out = g.output(x->value.shape, {&x, &w, &b});
   auto stats = std::make_shared<std::vector<float>>(2 * n);
   layernorm_forward(x->value.ptr(), w->value.ptr(), b ? b->value.ptr() : nullptr, out->value.ptr(),
                     stats->data(), stats->data() + n, n, c, eps);
   g.on_backward(out, [x, w, b, out, stats, n, c] {
+    OpTimer timer(OpClass::kLayerNorm);
     layernorm_backward(out->grad_ptr(), x->value.ptr(), w->value.ptr(), stats->data(),
                        stats->data() + n, x->requires_grad ? x->grad_ptr() : nullptr,
                        w->requires_grad ? w->grad_ptr() : nullptr,

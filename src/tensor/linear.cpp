@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -46,6 +47,7 @@ void linear_backward(const float* dy, const float* x, const float* w, float* dx,
 }
 
 Var linear(Graph& g, const Var& x, const Var& w, const Var& b) {
+  OpTimer timer(OpClass::kMatmul);
   const int64_t in = w->value.size(1), out_features = w->value.size(0), n = x->value.rows();
   std::vector<int64_t> shape = x->value.shape;
   shape.back() = out_features;
@@ -53,6 +55,7 @@ Var linear(Graph& g, const Var& x, const Var& w, const Var& b) {
   linear_forward(x->value.ptr(), w->value.ptr(), b ? b->value.ptr() : nullptr, y->value.ptr(), n,
                  in, out_features);
   g.on_backward(y, [x, w, b, y, n, in, out_features] {
+    OpTimer timer(OpClass::kMatmul);
     linear_backward(y->grad_ptr(), x->value.ptr(), w->value.ptr(),
                     x->requires_grad ? x->grad_ptr() : nullptr,
                     w->requires_grad ? w->grad_ptr() : nullptr,

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
@@ -31,11 +32,14 @@ static void softmax_backward(const float* y, const float* dy, float* dx, int64_t
 }
 
 Var softmax(Graph& g, const Var& x) {
+  OpTimer timer(OpClass::kAttention);
   const int64_t c = x->value.size(-1), n = x->value.rows();
   Var y = g.output(x->value.shape, {&x});
   softmax_forward(x->value.ptr(), y->value.ptr(), n, c);
-  g.on_backward(
-      y, [x, y, n, c] { softmax_backward(y->value.ptr(), y->grad_ptr(), x->grad_ptr(), n, c); });
+  g.on_backward(y, [x, y, n, c] {
+    OpTimer timer(OpClass::kAttention);
+    softmax_backward(y->value.ptr(), y->grad_ptr(), x->grad_ptr(), n, c);
+  });
   return y;
 }
 

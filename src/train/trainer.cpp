@@ -11,6 +11,7 @@
 #include "error.h"
 #include "generate/text_generator.h"
 #include "io/file_io.h"
+#include "tensor/op_profile.h"
 #include "tensor/ops.h"
 #include "train/lr_schedule.h"
 
@@ -162,7 +163,7 @@ TrainSummary Trainer::run() {
   }
   std::vector<int32_t> x, y;
   float train_eval = NAN, val_eval = NAN;
-  double step_seconds_avg = 0.0;
+  double step_seconds_avg = 0.0, total_step_seconds = 0.0;
   auto evaluate_now = [&] {
     train_eval = evaluate(Split::kTrain);
     val_eval = evaluate(Split::kVal);
@@ -177,7 +178,10 @@ TrainSummary Trainer::run() {
   }
   while (step_ < tc.steps) {
     const auto step_start = std::chrono::steady_clock::now();
-    data_->sample(Split::kTrain, b, t, rngs_.batches, x, y);
+    {
+      OpTimer timer(OpClass::kData);
+      data_->sample(Split::kTrain, b, t, rngs_.batches, x, y);
+    }
     for (const auto& p : model_->parameters()) p.var->zero_grad();
     Graph g;
     Var loss = cross_entropy(g, model_->forward(g, x, b, t, &rngs_.dropout), y);
@@ -186,12 +190,17 @@ TrainSummary Trainer::run() {
       throw Error("step " + std::to_string(step_ + 1) + ": loss is " + std::to_string(loss_value) +
                   "; stopping with the last checkpoint intact");
     g.backward(loss);
-    const double norm = global_grad_norm(model_->parameters());
-    clip_grad_norm(model_->parameters(), norm, tc.grad_clip);
     const float lr = learning_rate(tc, step_);
-    optimizer_->step(lr);
+    double norm;
+    {
+      OpTimer timer(OpClass::kOptimizer);
+      norm = global_grad_norm(model_->parameters());
+      clip_grad_norm(model_->parameters(), norm, tc.grad_clip);
+      optimizer_->step(lr);
+    }
     ++step_;
     const double step_seconds = seconds_since(step_start);
+    total_step_seconds += step_seconds;
     step_seconds_avg =
         step_seconds_avg == 0.0 ? step_seconds : 0.9 * step_seconds_avg + 0.1 * step_seconds;
     const bool last = step_ == tc.steps;
@@ -214,7 +223,7 @@ TrainSummary Trainer::run() {
   }
   if (std::isnan(val_eval)) evaluate_now();  // nothing left to train: report where it stands
   if (!fs::exists(join_path(options_.out_dir, "model.safetensors"))) save_checkpoint();
-  return {step_, train_eval, val_eval, seconds_since(start)};
+  return {step_, train_eval, val_eval, seconds_since(start), total_step_seconds};
 }
 
 }  // namespace dikkat

@@ -24,6 +24,7 @@ struct TrainSummary {
   float train_loss;  // evaluated on eval_batches training batches
   float val_loss;
   double seconds;
+  double step_seconds;  // the training steps alone (no evaluation, samples or checkpoints)
 };
 
 class Trainer {
