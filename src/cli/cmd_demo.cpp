@@ -22,7 +22,6 @@
 #include "inspect/token_labels.h"
 #include "io/checkpoint.h"
 #include "io/file_io.h"
-#include "tokenize/utf8.h"
 #include "train/presets.h"
 #include "train/trainer.h"
 
@@ -43,11 +42,11 @@ struct DemoArgs {
 // seed 003's example sentence: exactly the 12 characters of seed248's context.
 const char* kSeedSentence = "ali ata bak.";
 
-std::string continuation(const Gpt& model, const CharTokenizer& tok, const std::string& prompt,
+std::string continuation(const Gpt& model, const Tokenizer& tok, const std::string& prompt,
                          int64_t tokens, float temperature, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::string text;
-  generate_tokens(model, tok.encode(decode_utf8(prompt, "prompt"), "prompt"), tokens,
+  generate_tokens(model, tok.encode(prompt, "prompt"), tokens,
                   {.temperature = temperature}, rng,
                   [&](int32_t id) { text += tok.decode_one(id); });
   for (char& c : text)
@@ -63,7 +62,7 @@ RunConfig preset_config(const std::string& name, const DemoArgs& a) {
 }
 
 // The token embedding table at step 0 and now, both projected on one basis (exact for 3 dims).
-void draw_embeddings(const Gpt& before, const Gpt& after, const CharTokenizer& tok,
+void draw_embeddings(const Gpt& before, const Gpt& after, const Tokenizer& tok,
                      const std::string& path) {
   const Tensor &b = before.token_embedding()->value, &n = after.token_embedding()->value;
   const int64_t c = n.size(1);
@@ -101,7 +100,7 @@ void seed248_part(const DemoArgs& a, bool color) {
   const LoadedModel step0 = load_model_dir(dir, "model_step0.safetensors");
   draw_embeddings(*step0.model, *m.model, m.tokenizer, join_path(a.out, "seed248-embeddings.svg"));
 
-  const std::vector<int32_t> ids = m.tokenizer.encode(decode_utf8(kSeedSentence, "demo"), "demo");
+  const std::vector<int32_t> ids = m.tokenizer.encode(kSeedSentence, "demo");
   std::vector<std::string> labels;
   for (int32_t id : ids) labels.push_back(visible_token(m.tokenizer.decode_one(id)));
   const AttentionMaps maps = attention_maps(trace_forward(*m.model, ids), 1, labels);

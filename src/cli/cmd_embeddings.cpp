@@ -49,7 +49,7 @@ LoadedModel load_compared(const EmbeddingsArgs& a, const LoadedModel& m) {
         return load_model_dir(a.model, file);
       }()
            : load_model_dir(a.compare);
-  if (other.tokenizer.symbols() != m.tokenizer.symbols() ||
+  if (other.tokenizer.to_json() != m.tokenizer.to_json() ||
       other.config.model.n_embd != m.config.model.n_embd)
     throw Error("--compare " + a.compare + ": its vocabulary or n_embd differs from " + a.model +
                 "'s, so the tables cannot be compared");

@@ -1,4 +1,4 @@
-// dikkat eval: a model's loss, perplexity and bits per character on a text file.
+// dikkat eval: a model's loss, perplexity, and bits per token and per byte on a text file.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -51,21 +51,30 @@ void run_eval(const EvalArgs& a) {
     predicted += batch * len;
   }
   const double loss = total_nll / double(predicted);
-  const double perplexity = std::exp(loss), bpc = loss / std::numbers::ln2;
+  // Bits per byte compare models with different tokenizers: the same text, the same bytes.
+  int64_t bytes = 0;
+  for (int64_t i = 1; i < n; ++i) bytes += int64_t(m.tokenizer.decode_one(tokens[i]).size());
+  const double perplexity = std::exp(loss), bits_per_token = loss / std::numbers::ln2;
+  const double bits_per_byte = total_nll / std::numbers::ln2 / double(bytes);
+  const std::string unit = m.tokenizer.is_bpe() ? "token" : "character";
   if (a.json) {
     std::printf("%s\n", nlohmann::json{{"model", a.model},
                                        {"data", a.data},
+                                       {"tokenizer", m.tokenizer.kind()},
                                        {"tokens", predicted},
+                                       {"bytes", bytes},
                                        {"loss", loss},
                                        {"perplexity", perplexity},
-                                       {"bits_per_char", bpc}}
+                                       {"bits_per_token", bits_per_token},
+                                       {"bits_per_byte", bits_per_byte}}
                             .dump()
                             .c_str());
   } else {
     std::printf(
-        "%s on %s (%lld predicted characters)\n  loss %.4f nats/char\n"
-        "  perplexity %.3f\n  bits per character %.4f\n",
-        a.model.c_str(), a.data.c_str(), (long long)predicted, loss, perplexity, bpc);
+        "%s on %s (%lld predicted %ss, %lld bytes)\n  loss %.4f nats/%s\n"
+        "  perplexity %.3f\n  bits per %s %.4f\n  bits per byte %.4f\n",
+        a.model.c_str(), a.data.c_str(), (long long)predicted, unit.c_str(), (long long)bytes, loss,
+        unit.c_str(), perplexity, unit.c_str(), bits_per_token, bits_per_byte);
   }
 }
 
@@ -73,7 +82,7 @@ void run_eval(const EvalArgs& a) {
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "loss, perplexity and bits per character on a text");
+  CLI::App* cmd = app.add_subcommand("eval", "loss, perplexity, bits per token and per byte on a text");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--data", args->data, "UTF-8 text to score")->required();
   cmd->add_flag("--json", args->json, "print one JSON object instead of text");

@@ -9,7 +9,6 @@
 #include "generate/decode_benchmark.h"
 #include "generate/text_generator.h"
 #include "io/checkpoint.h"
-#include "tokenize/utf8.h"
 #include "train/presets.h"
 
 namespace dikkat {
@@ -75,16 +74,18 @@ void run_generate(GenerateArgs a) {
   if (a.model.empty()) throw Error("--model is required");
   if (a.prompt.empty()) throw Error("--prompt is required (a non-empty text to continue)");
   LoadedModel m = load_model_dir(a.model);
-  const std::vector<int32_t> prompt =
-      m.tokenizer.encode(decode_utf8(a.prompt, "--prompt"), "--prompt");
+  const std::vector<int32_t> prompt = m.tokenizer.encode(a.prompt, "--prompt");
   if (a.greedy) a.sampling.temperature = 0.0f;
   std::mt19937_64 rng(a.seed);
   std::fputs(a.prompt.c_str(), stdout);
   std::fflush(stdout);
-  generate_tokens(*m.model, prompt, a.tokens, a.sampling, rng, [&](int32_t id) {
-    std::fputs(m.tokenizer.decode_one(id).c_str(), stdout);
-    std::fflush(stdout);
-  });
+  generate_tokens(
+      *m.model, prompt, a.tokens, a.sampling, rng,
+      [&](int32_t id) {
+        std::fputs(m.tokenizer.decode_one(id).c_str(), stdout);
+        std::fflush(stdout);
+      },
+      m.tokenizer.end_of_text().value_or(-1));
   std::fputs("\n", stdout);
 }
 

@@ -98,11 +98,12 @@ void run_train(const TokenizerTrainArgs& a) {
     bytes += texts.back().size();
   }
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  bool line_open = false;
+  bool line_open = false, reported = false;
   BpeProgressFn progress;
   if (!a.quiet)
     progress = [&](const BpeTrainProgress& p) {
-      if (p.tokens == p.target_tokens && !line_open) return;  // finished before a first report
+      if (!reported && p.seconds < 1.0) return;  // short runs need no progress
+      reported = true;
       std::fprintf(stderr, "%stokens %lld/%lld | %lld merges | %.0f merges/s | %.1fs%s",
                    terminal ? "\r\033[K" : "", (long long)p.tokens, (long long)p.target_tokens,
                    (long long)p.merges, p.seconds > 0 ? double(p.merges) / p.seconds : 0.0,
@@ -131,9 +132,12 @@ void run_encode(const EncodeArgs& a) {
     // Stream stdin: encode up to each safe cut as soon as it has arrived.
     std::string pending;
     std::vector<int32_t> ids;
-    while (read_stdin(pending, size_t(1) << 20)) {
-      const size_t cut = gpt2_stream_cut(pending);
-      if (cut == 0) continue;
+    for (size_t old_size = 0; read_stdin(pending, size_t(1) << 20); old_size = pending.size()) {
+      // Only cuts whose three bytes reach into the new data are new; no rescanning.
+      const size_t from = old_size < 2 ? 0 : old_size - 2;
+      const size_t found = gpt2_stream_cut(std::string_view(pending).substr(from));
+      if (found == 0) continue;
+      const size_t cut = from + found;
       ids.clear();
       tok.encode_to(std::string_view(pending).substr(0, cut), ids);
       printer.print(ids);
@@ -146,7 +150,9 @@ void run_encode(const EncodeArgs& a) {
     return;
   }
   const std::string text = from_flag ? a.text : read_all_stdin();
-  const auto encode = [&] { return a.allow_special ? tok.encode_with_special(text) : tok.encode(text); };
+  const auto encode = [&] {
+    return a.allow_special ? tok.encode_with_special(text) : tok.encode(text);
+  };
   if (!a.time) {
     printer.print(encode());
     printer.finish();
@@ -175,7 +181,9 @@ std::vector<int32_t> parse_ids(const std::string& text, const std::string& sourc
   std::vector<int32_t> ids;
   int64_t line = 1;
   size_t i = 0;
-  const auto at = [&] { return source + (source == "--ids" ? "" : ": line " + std::to_string(line)) + ": "; };
+  const auto at = [&] {
+    return source + (source == "--ids" ? "" : ": line " + std::to_string(line)) + ": ";
+  };
   while (i < text.size()) {
     const char c = text[i];
     if (c == '\n') ++line;
@@ -184,7 +192,8 @@ std::vector<int32_t> parse_ids(const std::string& text, const std::string& sourc
       continue;
     }
     size_t end = i;
-    while (end < text.size() && std::string_view(" \t\r\n,[]").find(text[end]) == std::string_view::npos)
+    while (end < text.size() &&
+           std::string_view(" \t\r\n,[]").find(text[end]) == std::string_view::npos)
       ++end;
     const std::string word = text.substr(i, end - i);
     int64_t id = -1;
@@ -203,9 +212,9 @@ std::vector<int32_t> parse_ids(const std::string& text, const std::string& sourc
 void run_decode(const DecodeArgs& a) {
   const BpeTokenizer tok = BpeTokenizer::load(a.tokenizer);
   const bool from_flag = a.ids_opt->count() > 0;
-  const std::vector<int32_t> ids = parse_ids(from_flag ? a.ids : read_all_stdin(),
-                                             from_flag ? "--ids" : "stdin", tok.vocab_size(),
-                                             a.tokenizer);
+  const std::vector<int32_t> ids =
+      parse_ids(from_flag ? a.ids : read_all_stdin(), from_flag ? "--ids" : "stdin",
+                tok.vocab_size(), a.tokenizer);
   const std::string bytes = tok.decode(ids);
   std::fwrite(bytes.data(), 1, bytes.size(), stdout);
   std::fflush(stdout);
@@ -230,7 +239,9 @@ void add_tokenizer_command(CLI::App& app) {
       "so the same files and flags always give the same tokenizer. Ids 0..255 are the bytes,\n"
       "learned tokens follow, special tokens come last. Progress goes to stderr about once a\n"
       "second on long runs.");
-  t->add_option("--data", train->data, "training text files (any bytes)")->required()->expected(1, -1);
+  t->add_option("--data", train->data, "training text files (any bytes)")
+      ->required()
+      ->expected(1, -1);
   t->add_option("--vocab-size", train->vocab_size,
                 "tokens in all: 256 bytes + merges + special tokens")
       ->required();

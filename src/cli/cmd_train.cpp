@@ -60,7 +60,9 @@ void add_train_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "train a GPT on a text file (or resume a run)");
   cmd->footer(
       "The vocabulary is the set of characters in --data (the seed248 preset uses its fixed\n"
-      "32-symbol alphabet instead). The output directory receives config.json, tokenizer.json,\n"
+      "32-symbol alphabet instead); --tokenizer bpe:N learns a byte-level BPE of N tokens from\n"
+      "the data first, and --tokenizer FILE uses a saved one (tokenizer.json or .tiktoken).\n"
+      "The output directory receives config.json, tokenizer.json,\n"
       "model.safetensors, model_step0.safetensors (untrained), train_state.safetensors and\n"
       "metrics.jsonl. Runs with the same --seed and --threads give identical losses; a run\n"
       "stopped at any moment continues exactly with --resume DIR.");

@@ -53,6 +53,10 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
   flag<float>(cmd, "--dropout", "dropout probability while training",
               [](RunConfig& c, const float& v) { c.model.dropout = v; });
   if (!with_train_fields) return;
+  flag<std::string>(cmd, "--tokenizer",
+                    "text (the data's characters), seed (seed 003's alphabet), bpe:N (learn a "
+                    "byte-level BPE of N tokens from the data) or a tokenizer.json/.tiktoken file",
+                    [](RunConfig& c, const std::string& v) { c.train.tokenizer = v; });
   flag<I>(cmd, "--batch-size", "sequences per step",
           [](RunConfig& c, const I& v) { c.train.batch_size = v; });
   flag<float>(cmd, "--lr", "peak learning rate",

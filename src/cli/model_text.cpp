@@ -2,7 +2,6 @@
 
 #include "error.h"
 #include "inspect/token_labels.h"
-#include "tokenize/utf8.h"
 
 namespace dikkat {
 
@@ -11,7 +10,7 @@ namespace {
 ModelText encode_text(const std::string& model_dir, const std::string& text) {
   if (text.empty()) throw Error("--text must not be empty");
   ModelText m{load_model_dir(model_dir), {}, {}, {}};
-  m.ids = m.model.tokenizer.encode(decode_utf8(text, "--text"), "--text");
+  m.ids = m.model.tokenizer.encode(text, "--text");
   return m;
 }
 

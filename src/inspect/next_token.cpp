@@ -23,7 +23,7 @@ std::vector<double> next_token_distribution(const float* logits, int64_t vocab, 
 }
 
 std::vector<NextToken> most_likely_next(const float* logits, int64_t vocab, float temperature,
-                                        int64_t top, const CharTokenizer& tokenizer) {
+                                        int64_t top, const Tokenizer& tokenizer) {
   const std::vector<double> p = next_token_distribution(logits, vocab, temperature);
   std::vector<int32_t> order(vocab);
   std::iota(order.begin(), order.end(), 0);

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "tokenize/char_tokenizer.h"
+#include "tokenize/tokenizer.h"
 
 namespace dikkat {
 
@@ -21,6 +21,6 @@ struct NextToken {
 // The `top` most likely tokens (all of them when top <= 0), most likely first; ties keep the
 // lower id first.
 std::vector<NextToken> most_likely_next(const float* logits, int64_t vocab, float temperature,
-                                        int64_t top, const CharTokenizer& tokenizer);
+                                        int64_t top, const Tokenizer& tokenizer);
 
 }  // namespace dikkat

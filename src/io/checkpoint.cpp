@@ -50,13 +50,13 @@ RunConfig read_run_config(const std::string& dir) {
   return c;
 }
 
-void write_tokenizer(const std::string& dir, const CharTokenizer& tokenizer) {
+void write_tokenizer(const std::string& dir, const Tokenizer& tokenizer) {
   write_file_atomic(join_path(dir, "tokenizer.json"), tokenizer.to_json().dump(1) + "\n");
 }
 
-CharTokenizer read_tokenizer(const std::string& dir) {
+Tokenizer read_tokenizer(const std::string& dir) {
   const std::string path = join_path(dir, "tokenizer.json");
-  return CharTokenizer::from_json(parse_json_file(path), path);
+  return Tokenizer::from_json(parse_json_file(path), path);
 }
 
 void save_weights(const std::string& path, const Gpt& model, int64_t step) {

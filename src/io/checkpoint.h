@@ -1,7 +1,7 @@
 #pragma once
 // A dikkat model directory:
 //   config.json          {"format": "dikkat", "version": 1, "model": {...}, "train": {...}}
-//   tokenizer.json       the character vocabulary
+//   tokenizer.json       the vocabulary: characters, or byte-level BPE in Hugging Face's layout
 //   model.safetensors    the latest weights (metadata: step, config)
 //   model_step0.safetensors  the untrained weights, for before/after views
 //   train_state.safetensors  weights + AdamW moments + step + RNG states, for an exact resume
@@ -12,7 +12,7 @@
 
 #include "nn/gpt.h"
 #include "nn/model_config.h"
-#include "tokenize/char_tokenizer.h"
+#include "tokenize/tokenizer.h"
 #include "train/train_config.h"
 
 namespace dikkat {
@@ -26,8 +26,8 @@ std::string join_path(const std::string& dir, const std::string& file);
 
 void write_run_config(const std::string& dir, const RunConfig& config);
 RunConfig read_run_config(const std::string& dir);
-void write_tokenizer(const std::string& dir, const CharTokenizer& tokenizer);
-CharTokenizer read_tokenizer(const std::string& dir);
+void write_tokenizer(const std::string& dir, const Tokenizer& tokenizer);
+Tokenizer read_tokenizer(const std::string& dir);
 
 // Weights as safetensors under the model's own parameter names.
 void save_weights(const std::string& path, const Gpt& model, int64_t step);
@@ -38,7 +38,7 @@ int64_t load_weights(const std::string& path, Gpt& model);
 
 struct LoadedModel {
   RunConfig config;
-  CharTokenizer tokenizer;
+  Tokenizer tokenizer;
   std::unique_ptr<Gpt> model;
   int64_t step;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "error.h"
 #include "io/file_io.h"
@@ -45,7 +46,7 @@ std::string to_byte_level(std::string_view bytes) {
   return s;
 }
 
-std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+std::string json_quoted(const std::string& s) { return nlohmann::json(s).dump(); }
 
 class HfReader {
  public:
@@ -62,8 +63,8 @@ class HfReader {
   }
 
   // A flag that must have the value `want`; `dflt` is Hugging Face's default when absent.
-  void expect_flag(const nlohmann::json& obj, const std::string& path, const char* key,
-                   bool want, bool dflt) const {
+  void expect_flag(const nlohmann::json& obj, const std::string& path, const char* key, bool want,
+                   bool dflt) const {
     const nlohmann::json* v = get(obj, key);
     if (v && !v->is_boolean()) fail(path + "." + key, "expected true or false");
     if ((v ? v->get<bool>() : dflt) != want)
@@ -80,7 +81,8 @@ class HfReader {
     }
     const nlohmann::json* type = v->is_object() ? get(*v, "type") : nullptr;
     if (!type || !type->is_string() || type->get<std::string>() != "ByteLevel")
-      fail(std::string(key) + ".type", "expected \"ByteLevel\" (dikkat reads GPT-2's byte-level BPE)");
+      fail(std::string(key) + ".type",
+           "expected \"ByteLevel\" (dikkat reads GPT-2's byte-level BPE)");
   }
 
   std::string bytes_of(const std::string& text, const std::string& field) const {
@@ -89,7 +91,7 @@ class HfReader {
     for (const char32_t c : chars) {
       const int b = c < alphabet().char_to_byte.size() ? alphabet().char_to_byte[c] : -1;
       if (b < 0)
-        fail(field, quoted(text) + " holds " + describe_code_point(c) +
+        fail(field, json_quoted(text) + " holds " + describe_code_point(c) +
                         ", which is not in the byte-level alphabet");
       bytes += char(b);
     }
@@ -118,7 +120,8 @@ BpeTokenizer BpeTokenizer::from_hf_json(const nlohmann::json& j, const std::stri
   if (!type || !type->is_string() || type->get<std::string>() != "BPE")
     r.fail("model.type", (type ? type->dump() : std::string("missing")) +
                              "; dikkat reads byte-level BPE models (\"BPE\")");
-  if (r.get(j, "normalizer")) r.fail("normalizer", "must be null (GPT-2's byte-level BPE has none)");
+  if (r.get(j, "normalizer"))
+    r.fail("normalizer", "must be null (GPT-2's byte-level BPE has none)");
   r.expect_byte_level(j, "pre_tokenizer", true);
   const nlohmann::json& pre = *r.get(j, "pre_tokenizer");
   r.expect_flag(pre, "pre_tokenizer", "add_prefix_space", false, true);
@@ -149,22 +152,24 @@ BpeTokenizer BpeTokenizer::from_hf_json(const nlohmann::json& j, const std::stri
     }
   }
   for (const auto& [key, value] : vocab->items())
-    n = std::max<int64_t>(n, r.token_id(value, "model.vocab[" + quoted(key) + "]") + 1);
+    n = std::max<int64_t>(n, r.token_id(value, "model.vocab[" + json_quoted(key) + "]") + 1);
 
   std::vector<std::string> tokens(n);
   std::vector<int8_t> filled(n, 0);
   for (const SpecialToken& sp : specials) filled[sp.id] = 2;
   for (const auto& [key, value] : vocab->items()) {
-    const std::string field = "model.vocab[" + quoted(key) + "]";
+    const std::string field = "model.vocab[" + json_quoted(key) + "]";
     const int32_t id = value.get<int32_t>();
     if (filled[id] == 2) {
       for (const SpecialToken& sp : specials)
         if (sp.id == id && sp.text != key)
           r.fail(field, "has id " + std::to_string(id) + ", which added_tokens gives to " +
-                            quoted(sp.text));
+                            json_quoted(sp.text));
       continue;
     }
-    if (filled[id]) r.fail(field, "id " + std::to_string(id) + " is also " + quoted(to_byte_level(tokens[id])));
+    if (filled[id])
+      r.fail(field,
+             "id " + std::to_string(id) + " is also " + json_quoted(to_byte_level(tokens[id])));
     tokens[id] = r.bytes_of(key, field);
     filled[id] = 1;
   }
@@ -180,7 +185,7 @@ BpeTokenizer BpeTokenizer::from_hf_json(const nlohmann::json& j, const std::stri
   merges.reserve(merges_json->size());
   const auto id_of = [&](const std::string& text, const std::string& field) {
     const auto it = vocab->find(text);
-    if (it == vocab->end()) r.fail(field, quoted(text) + " is not in model.vocab");
+    if (it == vocab->end()) r.fail(field, json_quoted(text) + " is not in model.vocab");
     return it->get<int32_t>();
   };
   for (size_t i = 0; i < merges_json->size(); ++i) {
@@ -191,15 +196,14 @@ BpeTokenizer BpeTokenizer::from_hf_json(const nlohmann::json& j, const std::stri
       const std::string s = m.get<std::string>();
       const size_t space = s.find(' ');
       if (space == std::string::npos || s.find(' ', space + 1) != std::string::npos)
-        r.fail(field, quoted(s) + " is not \"left right\"");
+        r.fail(field, json_quoted(s) + " is not \"left right\"");
       left = s.substr(0, space), right = s.substr(space + 1);
     } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
       left = m[0].get<std::string>(), right = m[1].get<std::string>();
     } else {
       r.fail(field, m.dump() + " is not \"left right\" or [\"left\", \"right\"]");
     }
-    merges.push_back(
-        {id_of(left, field), id_of(right, field), id_of(left + right, field)});
+    merges.push_back({id_of(left, field), id_of(right, field), id_of(left + right, field)});
   }
   return BpeTokenizer(std::move(tokens), std::move(merges), std::move(specials), source);
 }
@@ -217,9 +221,20 @@ nlohmann::ordered_json hf_json(const BpeTokenizer& tok) {
                      {"rstrip", false},
                      {"normalized", false},
                      {"special", true}});
+  // Keys are appended directly: ordered_json's operator[] searches linearly, which is
+  // quadratic over GPT-2's 50,257 tokens. A special token's text can equal another token's
+  // byte-level form (a special "Ġ" beside the token " "), which the file could not hold.
   ojson vocab = ojson::object();
-  for (int32_t id = 0; id < tok.vocab_size(); ++id)
-    vocab[tok.is_special(id) ? tok.token_bytes(id) : to_byte_level(tok.token_bytes(id))] = id;
+  auto& entries = vocab.get_ref<ojson::object_t&>();
+  entries.reserve(size_t(tok.vocab_size()));
+  std::unordered_set<std::string> keys;
+  for (int32_t id = 0; id < tok.vocab_size(); ++id) {
+    std::string key = tok.is_special(id) ? tok.token_bytes(id) : to_byte_level(tok.token_bytes(id));
+    if (!keys.insert(key).second)
+      throw Error("tokenizer.json cannot hold two tokens written " + json_quoted(key) +
+                  " (the second is id " + std::to_string(id) + ")");
+    entries.emplace_back(std::move(key), id);
+  }
   ojson merges = ojson::array();
   for (const BpeMerge& m : tok.merges())
     merges.push_back(to_byte_level(tok.token_bytes(m.left)) + " " +
@@ -262,11 +277,12 @@ void BpeTokenizer::save(const std::string& path) const {
 BpeTokenizer BpeTokenizer::load(const std::string& path) {
   const std::string text = read_file(path);
   const auto ends_with = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   const size_t first = text.find_first_not_of(" \t\r\n");
-  const bool json = ends_with(".json") || (!ends_with(".tiktoken") && first != std::string::npos &&
-                                           text[first] == '{');
+  const bool json = ends_with(".json") ||
+                    (!ends_with(".tiktoken") && first != std::string::npos && text[first] == '{');
   if (!json) return parse_tiktoken_ranks(text, path);
   nlohmann::json j;
   try {

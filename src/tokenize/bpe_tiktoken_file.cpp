@@ -86,7 +86,8 @@ BpeTokenizer parse_tiktoken_ranks(std::string_view text, const std::string& sour
                   std::to_string(lines[rank].line));
     lines[rank] = std::move(r);
   }
-  if (lines.empty()) throw Error(source + ": no ranks (expected \"<base64 token bytes> <rank>\" lines)");
+  if (lines.empty())
+    throw Error(source + ": no ranks (expected \"<base64 token bytes> <rank>\" lines)");
   for (size_t rank = 0; rank < lines.size(); ++rank)
     if (lines[rank].line == 0)
       throw Error(source + ": no line has rank " + std::to_string(rank) + " (ranks must run 0.." +
@@ -128,8 +129,8 @@ BpeTokenizer parse_tiktoken_ranks(std::string_view text, const std::string& sour
       throw Error(source + ":" + std::to_string(lines[rank].line) + ": token \"" +
                   std::string(lines[rank].base64) + "\" (rank " + std::to_string(rank) +
                   ") is not two tokens of lower rank merged");
-    merges.push_back({rank_of.at(t.substr(0, cuts[1])), rank_of.at(t.substr(cuts[1])),
-                      int32_t(rank)});
+    merges.push_back(
+        {rank_of.at(t.substr(0, cuts[1])), rank_of.at(t.substr(cuts[1])), int32_t(rank)});
   }
 
   std::vector<std::string> tokens;

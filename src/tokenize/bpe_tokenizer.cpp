@@ -1,5 +1,6 @@
 #include "tokenize/bpe_tokenizer.h"
 
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <unordered_map>
@@ -116,7 +117,8 @@ BpeTokenizer::BpeTokenizer(std::vector<std::string> tokens, std::vector<BpeMerge
                   std::to_string(sp.id) + ", outside the " + std::to_string(n) + " ids");
     if (special_flags_[sp.id])
       throw Error(source + ": id " + std::to_string(sp.id) + " is given to two special tokens");
-    if (sp.text.empty()) throw Error(source + ": special token " + std::to_string(sp.id) + " is empty");
+    if (sp.text.empty())
+      throw Error(source + ": special token " + std::to_string(sp.id) + " is empty");
     if (!special_texts.insert(sp.text).second)
       throw Error(source + ": special token " + describe_bytes(sp.text) + " is listed twice");
     special_flags_[sp.id] = 1;
@@ -177,7 +179,8 @@ BpeTokenizer BpeTokenizer::train(const std::vector<std::string>& texts, int64_t 
     throw Error("vocab size " + std::to_string(vocab_size) + " is below " +
                 std::to_string(256 + n_special) + ": 256 byte tokens + " +
                 std::to_string(n_special) + " special token" + (n_special == 1 ? "" : "s"));
-  if (vocab_size > INT32_MAX) throw Error("vocab size " + std::to_string(vocab_size) + " is above 2^31 - 1");
+  if (vocab_size > INT32_MAX)
+    throw Error("vocab size " + std::to_string(vocab_size) + " is above 2^31 - 1");
   for (const std::string& s : special_tokens) {
     if (s.empty()) throw Error("special tokens must not be empty");
     decode_utf8(s, "special token " + describe_bytes(s));  // tokenizer.json holds text only

@@ -79,8 +79,7 @@ ClassifiedChar classify_char(std::string_view text, size_t pos) {
   } else if (b0 >= 0xE0 && b0 <= 0xEF) {
     const uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
     if (left >= 3 && p[1] >= lo && p[1] <= hi && is_continuation(p[2]))
-      return {class_of_code_point(((b0 & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F)),
-              3};
+      return {class_of_code_point(((b0 & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F)), 3};
   } else if (b0 >= 0xF0 && b0 <= 0xF4) {
     const uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
     if (left >= 4 && p[1] >= lo && p[1] <= hi && is_continuation(p[2]) && is_continuation(p[3]))

@@ -21,8 +21,8 @@ void split_on_special_tokens(std::string_view text, std::span<const std::string_
   for (;;) {
     size_t best = npos, best_i = 0;
     for (size_t i = 0; i < specials.size(); ++i)
-      if (next[i] < best || (next[i] == best && best != npos &&
-                             specials[i].size() > specials[best_i].size()))
+      if (next[i] < best ||
+          (next[i] == best && best != npos && specials[i].size() > specials[best_i].size()))
         best = next[i], best_i = i;
     if (best == npos) break;
     if (best > pos) on_text(text.substr(pos, best - pos));

@@ -34,10 +34,11 @@ void TokenDataset::sample(Split split, int64_t batch, int64_t t, std::mt19937_64
   }
 }
 
-std::u32string read_training_text(const std::string& path) {
-  const std::string bytes = read_file(path);
+std::string read_training_text(const std::string& path) {
+  std::string bytes = read_file(path);
   if (bytes.empty()) throw Error(path + ": file is empty");
-  return decode_utf8(bytes, path);
+  decode_utf8(bytes, path);  // only to check it
+  return bytes;
 }
 
 }  // namespace dikkat

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "tokenize/char_tokenizer.h"
 
 namespace dikkat {
 
@@ -30,8 +29,8 @@ class TokenDataset {
   int64_t split_;
 };
 
-// Reads a UTF-8 training text: Error for a missing file, an empty one, or invalid UTF-8 (naming
-// the byte offset).
-std::u32string read_training_text(const std::string& path);
+// Reads a UTF-8 training text (its bytes, checked): Error for a missing file, an empty one, or
+// invalid UTF-8 (naming the byte offset).
+std::string read_training_text(const std::string& path);
 
 }  // namespace dikkat

@@ -7,11 +7,20 @@
 
 namespace dikkat {
 
+int64_t TrainConfig::bpe_vocab_size() const {
+  const std::string n = tokenizer.starts_with("bpe:") ? tokenizer.substr(4) : "";
+  if (n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoll(n) < 256)
+    throw Error("--tokenizer " + tokenizer + ": bpe:N needs a vocabulary size N of at least 256");
+  return std::stoll(n);
+}
+
 void TrainConfig::validate() const {
   auto require = [](bool ok, const std::string& what) {
     if (!ok) throw Error("train config: " + what);
   };
-  require(tokenizer == "text" || tokenizer == "seed", "tokenizer must be text or seed");
+  require(!tokenizer.empty(), "tokenizer must be text, seed, bpe:N or a tokenizer file");
+  if (tokenizer.starts_with("bpe:")) bpe_vocab_size();
   require(batch_size >= 1, "batch_size must be at least 1");
   require(steps >= 0, "steps must not be negative");
   require(lr > 0.0f && min_lr >= 0.0f && min_lr <= lr, "need 0 <= min_lr <= lr and lr > 0");

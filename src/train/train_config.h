@@ -9,7 +9,10 @@ namespace dikkat {
 
 struct TrainConfig {
   std::string data;                // training text (UTF-8)
-  std::string tokenizer = "text";  // "text": vocabulary from the data; "seed": seed 003's alphabet
+  // "text": the characters of the data; "seed": seed 003's alphabet; "bpe:N": a byte-level BPE
+  // of N tokens learned from the data; anything else: a tokenizer file (tokenizer.json or
+  // .tiktoken).
+  std::string tokenizer = "text";
   int64_t batch_size = 12;
   int64_t steps = 2000;  // optimizer updates
   float lr = 1e-3f;
@@ -32,7 +35,9 @@ struct TrainConfig {
 
   int64_t effective_decay_steps() const { return decay_steps > 0 ? decay_steps : steps; }
   int64_t effective_save_every() const { return save_every > 0 ? save_every : eval_every; }
-  void validate() const;  // throws Error naming the field
+  void validate() const;
+  // N of "bpe:N"; Error when the tokenizer is not of that form.
+  int64_t bpe_vocab_size() const;  // throws Error naming the field
 };
 
 void to_json(nlohmann::json& j, const TrainConfig& c);

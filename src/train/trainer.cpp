@@ -13,6 +13,7 @@
 #include "io/file_io.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tokenize/utf8.h"
 #include "train/lr_schedule.h"
 
 namespace dikkat {
@@ -21,10 +22,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<TokenDataset> load_dataset(const RunConfig& c, const CharTokenizer& tok,
-                                           const std::u32string& text) {
+std::unique_ptr<TokenDataset> load_dataset(const RunConfig& c, const Tokenizer& tok,
+                                           const std::string& text) {
   return std::make_unique<TokenDataset>(tok.encode(text, c.train.data), c.train.val_fraction,
                                         c.model.context, c.train.data);
+}
+
+// The vocabulary of a new run (TrainConfig::tokenizer): the text's characters, seed 003's
+// alphabet, a byte-level BPE learned from the text now ("bpe:N"), or a tokenizer file.
+Tokenizer make_tokenizer(const TrainConfig& tc, const std::string& text, bool quiet) {
+  if (tc.tokenizer == "seed") return Tokenizer(CharTokenizer::seed_alphabet());
+  if (tc.tokenizer == "text") return Tokenizer(CharTokenizer::from_text(decode_utf8(text, tc.data)));
+  if (!tc.tokenizer.starts_with("bpe:")) return Tokenizer(BpeTokenizer::load(tc.tokenizer));
+  const int64_t vocab = tc.bpe_vocab_size();
+  BpeProgressFn progress;
+  if (!quiet)
+    progress = [](const BpeTrainProgress& p) {
+      std::fprintf(stderr, "\rlearning BPE: %lld / %lld tokens (%.0f s)", (long long)p.tokens,
+                   (long long)p.target_tokens, p.seconds);
+    };
+  BpeTokenizer bpe = BpeTokenizer::train({text}, vocab, {}, progress);
+  if (!quiet)
+    std::fprintf(stderr, "\rlearned a byte-level BPE of %lld tokens%20s\n",
+                 (long long)bpe.vocab_size(), "");
+  return Tokenizer(std::move(bpe));
 }
 
 // Keeps the metrics lines up to `step`: after a resume the steps past the checkpoint are redone.
@@ -45,7 +66,7 @@ void truncate_metrics(const std::string& path, int64_t step) {
 
 }  // namespace
 
-Trainer::Trainer(RunConfig config, CharTokenizer tokenizer, TrainerOptions options)
+Trainer::Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options)
     : config_(std::move(config)),
       tokenizer_(std::move(tokenizer)),
       options_(std::move(options)),
@@ -54,9 +75,8 @@ Trainer::Trainer(RunConfig config, CharTokenizer tokenizer, TrainerOptions optio
 
 std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& options) {
   config.train.validate();
-  const std::u32string text = read_training_text(config.train.data);
-  CharTokenizer tok = config.train.tokenizer == "seed" ? CharTokenizer::seed_alphabet()
-                                                       : CharTokenizer::from_text(text);
+  const std::string text = read_training_text(config.train.data);
+  Tokenizer tok = make_tokenizer(config.train, text, options.quiet);
   config.model.vocab_size = tok.vocab_size();
   config.model.validate();
   if (fs::exists(join_path(options.out_dir, "config.json")))

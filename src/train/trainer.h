@@ -40,17 +40,17 @@ class Trainer {
 
   TrainSummary run();
   const Gpt& model() const { return *model_; }
-  const CharTokenizer& tokenizer() const { return tokenizer_; }
+  const Tokenizer& tokenizer() const { return tokenizer_; }
 
  private:
-  Trainer(RunConfig config, CharTokenizer tokenizer, TrainerOptions options);
+  Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options);
   float evaluate(Split split);
   void save_checkpoint();
   void append_metrics(const std::string& line);
   void print_sample();
 
   RunConfig config_;
-  CharTokenizer tokenizer_;
+  Tokenizer tokenizer_;
   TrainerOptions options_;
   std::unique_ptr<Gpt> model_;
   std::unique_ptr<AdamW> optimizer_;

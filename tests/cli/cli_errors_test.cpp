@@ -120,7 +120,7 @@ TEST_F(CliErrors, GenerateAndEvalAndInfoWorkOnTheModel) {
   EXPECT_EQ(gen.out.rfind("Ali ", 0), 0u);
   const auto ev = run_dikkat("eval --json --model " + model() + " --data " + shell_quote(corpus()));
   ASSERT_EQ(ev.exit_code, 0) << ev.err;
-  EXPECT_NE(ev.out.find("\"bits_per_char\""), std::string::npos);
+  EXPECT_NE(ev.out.find("\"bits_per_byte\""), std::string::npos);
   const auto info = run_dikkat("info --model " + model());
   ASSERT_EQ(info.exit_code, 0) << info.err;
   EXPECT_NE(info.out.find("total"), std::string::npos);

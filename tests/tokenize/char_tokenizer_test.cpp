@@ -87,7 +87,7 @@ TEST(Utf8, InvalidBytesAreReportedWithTheirOffset) {
 TEST(CharTokenizer, TinyShakespeareHasNanoGptsVocabularyOf65) {
   const std::string path = testing::shared_data_path("tinyshakespeare.txt");
   if (path.empty()) GTEST_SKIP() << "../shared/data/tinyshakespeare.txt is not present";
-  const std::u32string text = read_training_text(path);
+  const std::u32string text = decode_utf8(read_training_text(path), path);
   const CharTokenizer tok = CharTokenizer::from_text(text);
   EXPECT_EQ(tok.vocab_size(), 65);
   EXPECT_EQ(tok.symbols().substr(0, 2), U"\n ");

@@ -31,9 +31,9 @@ TEST(Gpt2Pretokenizer, ContractionsSplitOffEvenInsideSymbols) {
   EXPECT_EQ(chunks("it's I'll we've they're I'm he'd don't"),
             (Chunks{"it", "'s", " I", "'ll", " we", "'ve", " they", "'re", " I", "'m", " he", "'d",
                     " don", "'t"}));
-  EXPECT_EQ(chunks("'sam"), (Chunks{"'s", "am"}));          // the regex takes 's first
-  EXPECT_EQ(chunks("''s"), (Chunks{"''", "s"}));            // a symbol run swallows the quote
-  EXPECT_EQ(chunks("IT'S"), (Chunks{"IT", "'", "S"}));      // upper case is not a contraction
+  EXPECT_EQ(chunks("'sam"), (Chunks{"'s", "am"}));      // the regex takes 's first
+  EXPECT_EQ(chunks("''s"), (Chunks{"''", "s"}));        // a symbol run swallows the quote
+  EXPECT_EQ(chunks("IT'S"), (Chunks{"IT", "'", "S"}));  // upper case is not a contraction
   EXPECT_EQ(chunks(" 's"), (Chunks{" '", "s"}));
 }
 
@@ -49,7 +49,7 @@ TEST(Gpt2Pretokenizer, UnicodeLettersNumbersAndSpaces) {
   EXPECT_EQ(chunks("a\u00a0b"), (Chunks{"a", "\u00a0", "b"}));
   EXPECT_EQ(chunks("a\u3000\u3000b"), (Chunks{"a", "\u3000", "\u3000", "b"}));
   EXPECT_EQ(chunks("a\xc2\x85z"), (Chunks{"a", "\xc2\x85", "z"}));  // U+0085 is White_Space
-  EXPECT_EQ(chunks("a\x1f b"), (Chunks{"a", "\x1f", " b"}));       // U+001F is not
+  EXPECT_EQ(chunks("a\x1f b"), (Chunks{"a", "\x1f", " b"}));        // U+001F is not
   EXPECT_EQ(chunks("e\u0301!"), (Chunks{"e", "\u0301!"}));  // a combining mark (Mn) is "other"
 }
 
@@ -76,8 +76,8 @@ TEST(Gpt2Pretokenizer, InvalidUtf8BytesAreSymbols) {
 
 std::string random_bytes(std::mt19937& rng, size_t n) {
   // Mostly text-like bytes, with spaces, newlines, apostrophes and stray high bytes.
-  static const std::string pieces[] = {"a", "Z", "7", " ", "\n", "'", "s", "!", "ş", "İ", "\xff",
-                                       "\xe4", "\x80", "\t", "\u3000", "½", "  "};
+  static const std::string pieces[] = {"a", "Z",    "7",    " ",    "\n", "'",      "s", "!", "ş",
+                                       "İ", "\xff", "\xe4", "\x80", "\t", "\u3000", "½", "  "};
   std::string s;
   while (s.size() < n) s += pieces[rng() % std::size(pieces)];
   return s;

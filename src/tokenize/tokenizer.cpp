@@ -1,0 +1,44 @@
+#include "tokenize/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include "tokenize/utf8.h"
+
+namespace dikkat {
+
+Tokenizer Tokenizer::from_json(const nlohmann::json& j, const std::string& source) {
+  if (j.is_object() && j.contains("model")) return Tokenizer(BpeTokenizer::from_hf_json(j, source));
+  return Tokenizer(CharTokenizer::from_json(j, source));
+}
+
+nlohmann::json Tokenizer::to_json() const {
+  return is_bpe() ? std::get<BpeTokenizer>(impl_).to_hf_json()
+                  : std::get<CharTokenizer>(impl_).to_json();
+}
+
+int64_t Tokenizer::vocab_size() const {
+  return std::visit([](const auto& t) { return t.vocab_size(); }, impl_);
+}
+
+std::vector<int32_t> Tokenizer::encode(std::string_view utf8, const std::string& what) const {
+  const std::u32string text = decode_utf8(utf8, what);  // also validates BPE input
+  if (is_bpe()) return std::get<BpeTokenizer>(impl_).encode(utf8);
+  return std::get<CharTokenizer>(impl_).encode(text, what);
+}
+
+std::string Tokenizer::decode_one(int32_t id) const {
+  if (is_bpe()) return std::get<BpeTokenizer>(impl_).token_bytes(id);
+  return std::get<CharTokenizer>(impl_).decode_one(id);
+}
+
+std::string Tokenizer::decode(std::span<const int32_t> ids) const {
+  if (is_bpe()) return std::get<BpeTokenizer>(impl_).decode(ids);
+  return std::get<CharTokenizer>(impl_).decode(std::vector<int32_t>(ids.begin(), ids.end()));
+}
+
+std::optional<int32_t> Tokenizer::end_of_text() const {
+  if (!is_bpe()) return std::nullopt;
+  return std::get<BpeTokenizer>(impl_).special_id("<|endoftext|>");
+}
+
+}  // namespace dikkat
