@@ -87,6 +87,10 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
           [](RunConfig& c, const I& v) { c.train.save_every = v; });
   flag<I>(cmd, "--sample-tokens", "length of the sample printed at each evaluation",
           [](RunConfig& c, const I& v) { c.train.sample_tokens = v; });
+  flag<std::string>(cmd, "--on-nan",
+                    "a NaN or infinite loss or gradient: stop (default; the last checkpoint stays "
+                    "intact) or skip the batch (marked \"skipped\" in metrics.jsonl)",
+                    [](RunConfig& c, const std::string& v) { c.train.on_nan = v; });
   flag<float>(cmd, "--init-std", "std of the GPT-2 normal initialisation",
               [](RunConfig& c, const float& v) { c.train.init_std = v; });
 }

@@ -10,7 +10,11 @@
 namespace dikkat {
 
 std::vector<MetricsRow> read_metrics(const std::string& path) {
-  std::istringstream in(read_file(path));
+  return parse_metrics(read_file(path), path);
+}
+
+std::vector<MetricsRow> parse_metrics(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
   std::vector<MetricsRow> rows;
   std::string line;
   for (int64_t number = 1; std::getline(in, line); ++number) {

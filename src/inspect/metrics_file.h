@@ -15,5 +15,7 @@ struct MetricsRow {
 // Every line in order. Blank lines are skipped; anything else that is not a JSON object with an
 // integer "step" and numeric fields is an Error "<path>:<line>: <what is wrong>".
 std::vector<MetricsRow> read_metrics(const std::string& path);
+// The same for text already in memory; `path` names it in errors.
+std::vector<MetricsRow> parse_metrics(const std::string& text, const std::string& path);
 
 }  // namespace dikkat

@@ -36,7 +36,10 @@ RunConfig read_run_config(const std::string& dir) {
   const std::string path = join_path(dir, "config.json");
   if (!std::filesystem::exists(path))
     throw Error(dir + ": not a dikkat model directory (no config.json)");
-  const nlohmann::json j = parse_json_file(path);
+  return parse_run_config(parse_json_file(path), path);
+}
+
+RunConfig parse_run_config(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object() || j.value("format", "") != "dikkat" || !j.contains("model"))
     throw Error(path + ": not a dikkat config (expected \"format\": \"dikkat\" and \"model\")");
   RunConfig c;

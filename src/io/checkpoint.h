@@ -8,6 +8,7 @@
 //   metrics.jsonl        one JSON object per step
 // Every file is written to a temporary name and renamed into place.
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "nn/gpt.h"
@@ -26,6 +27,8 @@ std::string join_path(const std::string& dir, const std::string& file);
 
 void write_run_config(const std::string& dir, const RunConfig& config);
 RunConfig read_run_config(const std::string& dir);
+// config.json's content, checked field by field; `path` names it in errors.
+RunConfig parse_run_config(const nlohmann::json& j, const std::string& path);
 void write_tokenizer(const std::string& dir, const Tokenizer& tokenizer);
 Tokenizer read_tokenizer(const std::string& dir);
 

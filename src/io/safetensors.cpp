@@ -39,9 +39,13 @@ float f16_to_f32(uint16_t h) {
 }  // namespace
 
 SafetensorsReader SafetensorsReader::open(const std::string& path) {
+  return parse(read_file(path), path);
+}
+
+SafetensorsReader SafetensorsReader::parse(std::string bytes, const std::string& path) {
   SafetensorsReader r;
   r.path_ = path;
-  r.bytes_ = read_file(path);
+  r.bytes_ = std::move(bytes);
   auto fail = [&](const std::string& what) -> void { throw Error(path + ": " + what); };
   if (r.bytes_.size() < 8)
     fail("too short to be a safetensors file (" + std::to_string(r.bytes_.size()) + " bytes)");

@@ -24,6 +24,8 @@ class SafetensorsReader {
   // tensor's byte range lies inside the data and matches its shape. Errors name the file and
   // tensor.
   static SafetensorsReader open(const std::string& path);
+  // The same checks on bytes already in memory; `path` names them in errors.
+  static SafetensorsReader parse(std::string bytes, const std::string& path);
   static constexpr uint64_t kMaxHeaderBytes = 100'000'000;  // the cap safetensors itself uses
 
   const std::string& path() const { return path_; }

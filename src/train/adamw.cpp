@@ -38,6 +38,15 @@ void AdamW::step(float lr) {
   }
 }
 
+std::string first_non_finite_gradient(const std::vector<NamedParameter>& params) {
+  for (const auto& p : params) {
+    const float* g = p.var->grad_ptr();
+    for (int64_t i = 0; i < p.var->value.numel(); ++i)
+      if (!std::isfinite(g[i])) return p.name;
+  }
+  return "(none)";
+}
+
 double global_grad_norm(const std::vector<NamedParameter>& params) {
   double sum = 0.0;
   for (const auto& p : params) {

@@ -3,6 +3,7 @@
 //   p -= lr * wd * p   (decoupled decay, matrices only)
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+#include <string>
 #include <vector>
 
 #include "nn/gpt.h"
@@ -28,6 +29,8 @@ class AdamW {
 };
 
 // sqrt(sum of every gradient squared), summed in double in a fixed order.
+// The name of the first parameter (in model order) whose gradient holds a NaN or an infinity.
+std::string first_non_finite_gradient(const std::vector<NamedParameter>& params);
 double global_grad_norm(const std::vector<NamedParameter>& params);
 // Scales all gradients by max_norm / (norm + 1e-6) when norm exceeds max_norm (torch's rule).
 void clip_grad_norm(const std::vector<NamedParameter>& params, double norm, float max_norm);

@@ -35,6 +35,7 @@ void TrainConfig::validate() const {
   require(eval_batches >= 1, "eval_batches must be at least 1");
   require(sample_tokens >= 0, "sample_tokens must be >= 0");
   require(init_std > 0.0f, "init_std must be positive");
+  require(on_nan == "stop" || on_nan == "skip", "on_nan must be stop or skip, got '" + on_nan + "'");
 }
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {
@@ -58,6 +59,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"save_every", c.save_every},
        {"sample_tokens", c.sample_tokens},
        {"init_std", json_number(c.init_std)},
+       {"on_nan", c.on_nan},
        {"seed", c.seed}};
 }
 
@@ -85,6 +87,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     c.save_every = j.value("save_every", defaults.save_every);
     c.sample_tokens = j.value("sample_tokens", defaults.sample_tokens);
     c.init_std = j.value("init_std", defaults.init_std);
+    c.on_nan = j.value("on_nan", defaults.on_nan);
     c.seed = j.value("seed", defaults.seed);
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("train config: a field has the wrong type (") + e.what() + ")");

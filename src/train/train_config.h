@@ -31,6 +31,7 @@ struct TrainConfig {
   int64_t save_every = 0;       // 0 means at every evaluation
   int64_t sample_tokens = 120;  // length of the sample printed at each evaluation
   float init_std = 0.02f;
+  std::string on_nan = "stop";  // a non-finite loss or gradient: "stop" the run or "skip" the batch
   uint64_t seed = 1337;
 
   int64_t effective_decay_steps() const { return decay_steps > 0 ? decay_steps : steps; }

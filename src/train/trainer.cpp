@@ -206,15 +206,26 @@ TrainSummary Trainer::run() {
     Graph g;
     Var loss = cross_entropy(g, model_->forward(g, x, b, t, &rngs_.dropout), y);
     const float loss_value = loss->value.data[0];
-    if (!std::isfinite(loss_value))
-      throw Error("step " + std::to_string(step_ + 1) + ": loss is " + std::to_string(loss_value) +
-                  "; stopping with the last checkpoint intact");
-    g.backward(loss);
     const float lr = learning_rate(tc, step_);
-    double norm;
-    {
+    // A non-finite loss or gradient never reaches the weights: the run stops with the last
+    // checkpoint intact, or (--on-nan skip) this batch is left out and marked in the metrics.
+    std::string bad = std::isfinite(loss_value) ? "" : "the loss";
+    double norm = NAN;
+    if (bad.empty()) {
+      g.backward(loss);
       OpTimer timer(OpClass::kOptimizer);
       norm = global_grad_norm(model_->parameters());
+      if (!std::isfinite(norm))
+        bad = "the gradient of " + first_non_finite_gradient(model_->parameters());
+    }
+    if (!bad.empty()) {
+      const std::string what = "step " + std::to_string(step_ + 1) + ": " + bad + " is not finite";
+      if (tc.on_nan != "skip")
+        throw Error(what + "; stopped before touching the weights, the last checkpoint is intact "
+                           "(--on-nan skip leaves such batches out)");
+      progress_.message(what + "; batch skipped");
+    } else {
+      OpTimer timer(OpClass::kOptimizer);
       clip_grad_norm(model_->parameters(), norm, tc.grad_clip);
       optimizer_->step(lr);
     }
@@ -233,6 +244,7 @@ TrainSummary Trainer::run() {
                            {"tokens_per_s", double(b * t) / step_seconds},
                            {"elapsed_s", seconds_since(start)}};
     if (eval_now) line["val_loss"] = val_eval, line["eval_train_loss"] = train_eval;
+    if (!bad.empty()) line["skipped"] = bad;
     append_metrics(line.dump());
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
