@@ -1,8 +1,11 @@
+#include <cblas.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "error.h"
+#include "tensor/dropout_mask.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
@@ -62,33 +65,25 @@ void attention_head_forward(const HeadView& h, int64_t tq, int64_t past, int64_t
   attention_head_mix(probs, h.v, h.v_stride, tq, past, head_size, out, out_stride);
 }
 
+
+// Training's attention, one (batch, head) at a time through BLAS: S = Q Kᵀ / √hs for the whole
+// T x T block (the upper triangle is computed and then ignored: at these sizes a GEMM is
+// several times faster than the triangle as dot products), the causal softmax row by row, and
+// Y = P V. The backward is four more GEMMs per head. Heads run in parallel; inside a parallel
+// region OpenBLAS runs each GEMM on the calling thread.
 namespace {
 
-// Gradients of one head (T queries, no past), given probs P, the weights actually used Pd
-// (P with dropout applied; the same array as P without dropout) and the dropout scale mask M:
-//   dV[s] += sum_t Pd[t,s] dY[t]        dPd[t,s] = dY[t] . V[s]        dP = dPd * M
-//   dS[t,s] = P[t,s] (dP[t,s] - sum_s' P[t,s'] dP[t,s'])   (softmax backward)
-//   dQ[t] += scale sum_s dS[t,s] K[s]   dK[s] += scale sum_t dS[t,s] Q[t]
-void attention_head_backward(const HeadView& h, const float* p, const float* pd, const float* mask,
-                             const float* dy, int64_t dy_stride, float* dq, float* dk, float* dv,
-                             int64_t dqkv_stride, int64_t t_len, int64_t hs,
-                             std::vector<float>& dp) {
-  const float scale = 1.0f / std::sqrt(float(hs));
-  dp.resize(t_len);
+// p (T,T) <- causal softmax of the scores already in p; zeros above the diagonal.
+void causal_softmax_rows(float* p, int64_t t_len) {
   for (int64_t t = 0; t < t_len; ++t) {
-    const float* dyt = dy + t * dy_stride;
-    const float *pt = p + t * t_len, *pdt = pd + t * t_len;
-    float weighted = 0.0f;
-    for (int64_t s = 0; s <= t; ++s) {
-      axpy(pdt[s], dyt, dv + s * dqkv_stride, hs);
-      dp[s] = dot(dyt, h.v + s * h.v_stride, hs) * (mask ? mask[t * t_len + s] : 1.0f);
-      weighted += pt[s] * dp[s];
-    }
-    for (int64_t s = 0; s <= t; ++s) {
-      const float ds = pt[s] * (dp[s] - weighted) * scale;
-      axpy(ds, h.k + s * h.k_stride, dq + t * dqkv_stride, hs);
-      axpy(ds, h.q + t * h.q_stride, dk + s * dqkv_stride, hs);
-    }
+    float* row = p + t * t_len;
+    float max_score = -INFINITY;
+    for (int64_t s = 0; s <= t; ++s) max_score = std::max(max_score, row[s]);
+    float sum = 0.0f;
+    for (int64_t s = 0; s <= t; ++s) sum += (row[s] = std::exp(row[s] - max_score));
+    const float inv = 1.0f / sum;
+    for (int64_t s = 0; s <= t; ++s) row[s] *= inv;
+    std::fill(row + t + 1, row + t_len, 0.0f);
   }
 }
 
@@ -106,55 +101,82 @@ Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
   const int64_t tt = t_len * t_len;
   auto probs = std::make_shared<std::vector<float>>(b_len * n_head * tt);
   const bool use_dropout = dropout_p > 0.0f && g.recording() && rng;
-  // Drawn serially before the parallel loop so a seed gives the same mask on any thread count.
   auto mask = std::make_shared<std::vector<float>>();
+  auto dropped = std::make_shared<std::vector<float>>();
   if (use_dropout) {
     mask->resize(probs->size());
-    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-    for (float& m : *mask) m = uniform(*rng) < dropout_p ? 0.0f : 1.0f / (1.0f - dropout_p);
+    dropped->resize(probs->size());
+    fill_dropout_mask((*rng)(), dropout_p, mask->data(), int64_t(mask->size()));
   }
-  auto dropped = std::make_shared<std::vector<float>>(use_dropout ? probs->size() : 0);
   const float* base = qkv->value.ptr();
   float* out = y->value.ptr();
   const int64_t stride = 3 * c;
+  const float scale = 1.0f / std::sqrt(float(hs));
 #pragma omp parallel for schedule(static)
   for (int64_t bh = 0; bh < b_len * n_head; ++bh) {
     const int64_t b = bh / n_head, hd = bh % n_head;
     const float* q = base + b * t_len * stride + hd * hs;
-    HeadView view{q, stride, q + c, stride, q + 2 * c, stride};
     float* p = probs->data() + bh * tt;
-    attention_head_weights(view, t_len, 0, hs, p);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t_len, t_len, hs, scale, q, stride,
+                q + c, stride, 0.0f, p, t_len);
+    causal_softmax_rows(p, t_len);
     const float* used = p;
     if (use_dropout) {
       float* pd = dropped->data() + bh * tt;
-      for (int64_t i = 0; i < tt; ++i) pd[i] = p[i] * (*mask)[bh * tt + i];
+      const float* m = mask->data() + bh * tt;
+      for (int64_t i = 0; i < tt; ++i) pd[i] = p[i] * m[i];
       used = pd;
     }
-    attention_head_mix(used, view.v, stride, t_len, 0, hs, out + b * t_len * c + hd * hs, c);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, used, t_len,
+                q + 2 * c, stride, 0.0f, out + b * t_len * c + hd * hs, c);
   }
   if (probs_out) {
     probs_out->shape = {b_len, n_head, t_len, t_len};
     probs_out->data = *probs;
   }
-  g.on_backward(y, [qkv, y, probs, mask, dropped, b_len, t_len, n_head, c, hs, tt] {
+  // With P the weights, Pd = P * M the weights used (M the dropout mask), dY the output's grad:
+  //   dV += Pdᵀ dY    dPd = dY Vᵀ    dP = dPd * M
+  //   dS = P * (dP - rowsum(P * dP)) / √hs    dQ += dS K    dK += dSᵀ Q
+  g.on_backward(y, [qkv, y, probs, mask, dropped, b_len, t_len, n_head, c, hs, tt, scale] {
     OpTimer timer(OpClass::kAttention);
     const int64_t stride = 3 * c;
     const float* base = qkv->value.ptr();
     float* dbase = qkv->grad_ptr();
-    const float* dy = y->grad_ptr();
+    const float* dy_all = y->grad_ptr();
     const bool with_mask = !mask->empty();
-#pragma omp parallel for schedule(static)
-    for (int64_t bh = 0; bh < b_len * n_head; ++bh) {
-      std::vector<float> dp;
-      const int64_t b = bh / n_head, hd = bh % n_head;
-      const int64_t offset = b * t_len * stride + hd * hs;
-      const float* q = base + offset;
-      HeadView view{q, stride, q + c, stride, q + 2 * c, stride};
-      const float* p = probs->data() + bh * tt;
-      attention_head_backward(view, p, with_mask ? dropped->data() + bh * tt : p,
-                              with_mask ? mask->data() + bh * tt : nullptr,
-                              dy + b * t_len * c + hd * hs, c, dbase + offset, dbase + offset + c,
-                              dbase + offset + 2 * c, stride, t_len, hs, dp);
+#pragma omp parallel
+    {
+      std::vector<float> ds(tt);
+#pragma omp for schedule(static)
+      for (int64_t bh = 0; bh < b_len * n_head; ++bh) {
+        const int64_t b = bh / n_head, hd = bh % n_head;
+        const int64_t offset = b * t_len * stride + hd * hs;
+        const float *q = base + offset, *k = q + c, *v = q + 2 * c;
+        float *dq = dbase + offset, *dk = dq + c, *dv = dq + 2 * c;
+        const float* dy = dy_all + b * t_len * c + hd * hs;
+        const float* p = probs->data() + bh * tt;
+        const float* used = with_mask ? dropped->data() + bh * tt : p;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, used, t_len,
+                    dy, c, 1.0f, dv, stride);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t_len, t_len, hs, 1.0f, dy, c, v,
+                    stride, 0.0f, ds.data(), t_len);
+        for (int64_t t = 0; t < t_len; ++t) {
+          float* row = ds.data() + t * t_len;
+          const float* pt = p + t * t_len;
+          if (with_mask) {
+            const float* m = mask->data() + bh * tt + t * t_len;
+            for (int64_t s = 0; s <= t; ++s) row[s] *= m[s];
+          }
+          float weighted = 0.0f;
+          for (int64_t s = 0; s <= t; ++s) weighted += pt[s] * row[s];
+          for (int64_t s = 0; s <= t; ++s) row[s] = pt[s] * (row[s] - weighted) * scale;
+          std::fill(row + t + 1, row + t_len, 0.0f);
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, ds.data(),
+                    t_len, k, stride, 1.0f, dq, stride);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, ds.data(),
+                    t_len, q, stride, 1.0f, dk, stride);
+      }
     }
   });
   return y;

@@ -1,20 +1,19 @@
+#include "tensor/dropout_mask.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
 
 // Inverted dropout: each element is kept with probability 1-p and scaled by 1/(1-p), so the
-// expected value is unchanged and inference needs no rescaling. The mask is drawn serially
-// from `rng` so a seed fixes it whatever the thread count.
+// expected value is unchanged and inference needs no rescaling. One draw from `rng` keys the
+// mask (dropout_mask.h), so a seed fixes it whatever the thread count.
 Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng) {
   OpTimer timer(OpClass::kElementwise);
   if (p <= 0.0f || !g.recording()) return x;
   Var y = g.output(x->value.shape, {&x});
   const int64_t n = x->value.numel();
   auto mask = std::make_shared<std::vector<float>>(n);
-  std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-  const float keep_scale = 1.0f / (1.0f - p);
-  for (int64_t i = 0; i < n; ++i) (*mask)[i] = uniform(rng) < p ? 0.0f : keep_scale;
+  fill_dropout_mask(rng(), p, mask->data(), n);
   const float* px = x->value.ptr();
   float* py = y->value.ptr();
   for (int64_t i = 0; i < n; ++i) py[i] = px[i] * (*mask)[i];

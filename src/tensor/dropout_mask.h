@@ -1,0 +1,13 @@
+#pragma once
+// Dropout masks from a counter-based generator: element i is kept or dropped by a hash of
+// (key, i), so a mask fills in parallel, vectorises, and still depends only on the key (one draw
+// from the run's dropout stream per mask), never on the thread count. A Mersenne Twister drawn
+// serially, one number per element, took a third of a step at context 256.
+#include <cstdint>
+
+namespace dikkat {
+
+// mask[i] = 0 with probability p, else 1 / (1 - p) (inverted dropout's scale).
+void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n);
+
+}  // namespace dikkat
