@@ -79,12 +79,12 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
   Tokenizer tok = make_tokenizer(config.train, text, options.quiet);
   config.model.vocab_size = tok.vocab_size();
   config.model.validate();
-  if (fs::exists(join_path(options.out_dir, "config.json")))
-    throw Error(options.out_dir + ": already holds a model (use --resume " + options.out_dir +
+  const std::string& out = options.out_dir;
+  if (fs::exists(join_path(out, "config.json")))
+    throw Error(out + ": already holds a model (use --resume " + out +
                 " to continue it, or choose another --out)");
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec) throw Error(options.out_dir + ": cannot create directory (" + ec.message() + ")");
+  if (fs::exists(out) && !fs::is_empty(out))
+    throw Error(out + ": exists and is not empty; choose another --out");
 
   std::unique_ptr<Trainer> t(new Trainer(config, std::move(tok), options));
   t->data_ = load_dataset(t->config_, t->tokenizer_, text);
@@ -92,10 +92,20 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
   std::mt19937_64 init_rng(t->config_.train.seed);
   t->model_->init_gpt2(init_rng, t->config_.train.init_std);
   t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
-  write_run_config(options.out_dir, t->config_);
-  write_tokenizer(options.out_dir, t->tokenizer_);
-  save_weights(join_path(options.out_dir, "model_step0.safetensors"), *t->model_, 0);
-  write_file_atomic(join_path(options.out_dir, "metrics.jsonl"), "");
+  // The run directory appears whole or not at all: its files are written into a staging
+  // directory that is renamed into place, so a kill during setup never leaves a directory that
+  // looks like a run but cannot be loaded or resumed.
+  const std::string staging = out + ".partial";
+  std::error_code ec;
+  fs::remove_all(staging, ec);  // left by a setup that was killed
+  fs::create_directories(staging, ec);
+  if (ec) throw Error(staging + ": cannot create directory (" + ec.message() + ")");
+  write_run_config(staging, t->config_);
+  write_tokenizer(staging, t->tokenizer_);
+  save_weights(join_path(staging, "model_step0.safetensors"), *t->model_, 0);
+  write_file_atomic(join_path(staging, "metrics.jsonl"), "");
+  fs::rename(staging, out, ec);  // replaces `out` when it is an empty directory
+  if (ec) throw Error(out + ": cannot create the run directory (" + ec.message() + ")");
   return t;
 }
 
