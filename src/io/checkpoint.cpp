@@ -40,7 +40,9 @@ RunConfig read_run_config(const std::string& dir) {
 }
 
 RunConfig parse_run_config(const nlohmann::json& j, const std::string& path) {
-  if (!j.is_object() || j.value("format", "") != "dikkat" || !j.contains("model"))
+  const bool is_dikkat = j.is_object() && j.contains("format") && j["format"].is_string() &&
+                         j["format"] == "dikkat" && j.contains("model");
+  if (!is_dikkat)
     throw Error(path + ": not a dikkat config (expected \"format\": \"dikkat\" and \"model\")");
   RunConfig c;
   try {
@@ -48,6 +50,9 @@ RunConfig parse_run_config(const nlohmann::json& j, const std::string& path) {
     if (j.contains("train")) from_json(j["train"], c.train);
     c.model.validate();
   } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong JSON type that a converter did not check (found by fuzzing).
     throw Error(path + ": " + e.what());
   }
   return c;

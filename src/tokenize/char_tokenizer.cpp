@@ -37,7 +37,7 @@ nlohmann::json CharTokenizer::to_json() const {
 
 CharTokenizer CharTokenizer::from_json(const nlohmann::json& j, const std::string& source) {
   auto fail = [&](const std::string& what) { throw Error(source + ": " + what); };
-  if (!j.is_object() || j.value("type", "") != "char")
+  if (!j.is_object() || !j.contains("type") || !j["type"].is_string() || j["type"] != "char")
     fail("not a character tokenizer (expected \"type\": \"char\")");
   if (!j.contains("symbols") || !j["symbols"].is_array() || j["symbols"].empty())
     fail("\"symbols\" must be a non-empty array of one-character strings");
@@ -54,6 +54,7 @@ CharTokenizer CharTokenizer::from_json(const nlohmann::json& j, const std::strin
     fail("\"symbols\" lists a character twice");
   char32_t unknown = 0;
   if (j.contains("unknown")) {
+    if (!j["unknown"].is_string()) fail("\"unknown\" must be a one-character string");
     const std::u32string u = decode_utf8(j["unknown"].get<std::string>(), source);
     if (u.size() != 1 || symbols.find(u[0]) == std::u32string::npos)
       fail("\"unknown\" must be one of the symbols");

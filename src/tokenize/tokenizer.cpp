@@ -2,13 +2,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "error.h"
 #include "tokenize/utf8.h"
 
 namespace dikkat {
 
 Tokenizer Tokenizer::from_json(const nlohmann::json& j, const std::string& source) {
-  if (j.is_object() && j.contains("model")) return Tokenizer(BpeTokenizer::from_hf_json(j, source));
-  return Tokenizer(CharTokenizer::from_json(j, source));
+  try {
+    if (j.is_object() && j.contains("model"))
+      return Tokenizer(BpeTokenizer::from_hf_json(j, source));
+    return Tokenizer(CharTokenizer::from_json(j, source));
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong JSON type that a reader did not check (found by fuzzing).
+    throw Error(source + ": " + e.what());
+  }
 }
 
 nlohmann::json Tokenizer::to_json() const {

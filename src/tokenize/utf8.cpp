@@ -15,8 +15,8 @@ std::u32string decode_utf8(std::string_view bytes, const std::string& source) {
   };
   while (i < bytes.size()) {
     const auto lead = static_cast<unsigned char>(bytes[i]);
-    int extra;
-    char32_t cp;
+    int extra = 0;
+    char32_t cp = 0;
     if (lead < 0x80) {
       out.push_back(lead);
       ++i;
@@ -75,7 +75,10 @@ std::string describe_code_point(char32_t cp) {
   char code[16];
   std::snprintf(code, sizeof code, "U+%04X", unsigned(cp));
   const bool printable = cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0);
-  return (printable ? "'" + encode_utf8(cp) + "' (" : "(") + std::string(code) + ")";
+  std::string out = printable ? "'" + encode_utf8(cp) + "' (" : std::string("(");
+  out += code;
+  out += ')';
+  return out;
 }
 
 }  // namespace dikkat
