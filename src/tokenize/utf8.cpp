@@ -75,7 +75,13 @@ std::string describe_code_point(char32_t cp) {
   char code[16];
   std::snprintf(code, sizeof code, "U+%04X", unsigned(cp));
   const bool printable = cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0);
-  std::string out = printable ? "'" + encode_utf8(cp) + "' (" : std::string("(");
+  std::string out;
+  if (printable) {
+    out += '\'';
+    out += encode_utf8(cp);
+    out += "' ";
+  }
+  out += '(';
   out += code;
   out += ')';
   return out;
