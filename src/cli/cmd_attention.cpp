@@ -213,18 +213,18 @@ void add_attention_command(CLI::App& app) {
       "Layers and heads are numbered from 1. Without --layer/--head every table is shown (in the\n"
       "terminal as small heatmaps, in --svg as a grid: rows are layers, columns heads).\n"
       "The text must fit the model's context; it is never cut.\n"
-      "--words reads a character model's tables as words. A word is a run of non-space\n"
-      "characters with the spaces just before it (\" kitabı\"); leading spaces join the first\n"
-      "word, trailing ones the last. A word-to-word weight is the SUM over the key word's\n"
-      "characters of the weight, AVERAGED over the query word's characters, so rows still sum\n"
-      "to 1 and no word attends to a later one.");
+      "--words reads the tables as words. A word is a run of non-space tokens with the spaces\n"
+      "just before it (\" kitabı\"); a BPE token that begins with a space starts a new word;\n"
+      "leading spaces join the first word, trailing ones the last. A word-to-word weight is the\n"
+      "SUM over the key word's tokens of the weight, AVERAGED over the query word's tokens, so\n"
+      "rows still sum to 1 and no word attends to a later one.");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--text", args->text, "text to run through the model")->required();
   cmd->add_option("--layer", args->layer, "layer to show (1..n_layer)");
   cmd->add_option("--head", args->head, "head to show (1..n_head; needs --layer)");
   cmd->add_option("--token", args->token,
                   "rank the keys of one query: its position (from 1) or its text");
-  cmd->add_flag("--words", args->words, "aggregate characters to words (see below)");
+  cmd->add_flag("--words", args->words, "aggregate tokens to words (see below)");
   add_format_option(*cmd, args->format);
   cmd->add_option("--svg", args->svg, "also draw the table(s) as an SVG heatmap in this file");
   cmd->add_flag("--no-color", args->no_color, "no ANSI colours in the terminal table");

@@ -38,11 +38,12 @@ float f16_to_f32(uint16_t h) {
 
 }  // namespace
 
-SafetensorsReader SafetensorsReader::open(const std::string& path) {
-  return parse(read_file(path), path);
+SafetensorsReader SafetensorsReader::open(const std::string& path, uint64_t max_header_bytes) {
+  return parse(read_file(path), path, max_header_bytes);
 }
 
-SafetensorsReader SafetensorsReader::parse(std::string bytes, const std::string& path) {
+SafetensorsReader SafetensorsReader::parse(std::string bytes, const std::string& path,
+                                           uint64_t max_header_bytes) {
   SafetensorsReader r;
   r.path_ = path;
   r.bytes_ = std::move(bytes);
@@ -51,9 +52,9 @@ SafetensorsReader SafetensorsReader::parse(std::string bytes, const std::string&
     fail("too short to be a safetensors file (" + std::to_string(r.bytes_.size()) + " bytes)");
   uint64_t header_len = 0;
   std::memcpy(&header_len, r.bytes_.data(), 8);
-  if (header_len > kMaxHeaderBytes)
+  if (header_len > max_header_bytes)
     fail("header length " + std::to_string(header_len) + " exceeds the limit of " +
-         std::to_string(kMaxHeaderBytes) + " bytes");
+         std::to_string(max_header_bytes) + " bytes");
   if (header_len > r.bytes_.size() - 8)
     fail("header length " + std::to_string(header_len) + " runs past the end of the file");
   r.data_start_ = 8 + header_len;

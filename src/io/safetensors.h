@@ -23,10 +23,13 @@ class SafetensorsReader {
   // file size and kMaxHeaderBytes, the JSON, each dtype, shape (no overflow), and that every
   // tensor's byte range lies inside the data and matches its shape. Errors name the file and
   // tensor.
-  static SafetensorsReader open(const std::string& path);
+  // `max_header_bytes` caps the JSON header (safetensors' own cap by default).
+  static constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+  static SafetensorsReader open(const std::string& path,
+                                uint64_t max_header_bytes = kMaxHeaderBytes);
   // The same checks on bytes already in memory; `path` names them in errors.
-  static SafetensorsReader parse(std::string bytes, const std::string& path);
-  static constexpr uint64_t kMaxHeaderBytes = 100'000'000;  // the cap safetensors itself uses
+  static SafetensorsReader parse(std::string bytes, const std::string& path,
+                                 uint64_t max_header_bytes = kMaxHeaderBytes);
 
   const std::string& path() const { return path_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }

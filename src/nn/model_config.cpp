@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "io/json_field.h"
 #include "io/json_number.h"
 
 namespace dikkat {
@@ -51,38 +52,27 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
        {"ln_eps", json_number(c.ln_eps)}};
 }
 
-namespace {
-template <typename T>
-void read_field(const nlohmann::json& j, const char* key, T& out) {
-  if (!j.contains(key)) return;
-  try {
-    out = j.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw Error(std::string("model config: field '") + key + "' has the wrong type");
-  }
-}
-}  // namespace
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
   if (!j.is_object()) throw Error("model config: expected a JSON object");
-  read_field(j, "vocab_size", c.vocab_size);
-  read_field(j, "n_layer", c.n_layer);
-  read_field(j, "n_head", c.n_head);
-  read_field(j, "n_embd", c.n_embd);
-  read_field(j, "context", c.context);
-  read_field(j, "ffn_mult", c.ffn_mult);
-  read_field(j, "activation", c.activation);
-  read_field(j, "positions", c.positions);
-  read_field(j, "norm", c.norm);
-  read_field(j, "tie_head", c.tie_head);
-  read_field(j, "head_bias", c.head_bias);
-  read_field(j, "qkv_bias", c.qkv_bias);
-  read_field(j, "proj_bias", c.proj_bias);
-  read_field(j, "ffn_bias", c.ffn_bias);
-  read_field(j, "ln_bias", c.ln_bias);
-  read_field(j, "ffn_norm", c.ffn_norm);
-  read_field(j, "dropout", c.dropout);
-  read_field(j, "ln_eps", c.ln_eps);
+  read_json_field(j, "vocab_size", c.vocab_size, "model config");
+  read_json_field(j, "n_layer", c.n_layer, "model config");
+  read_json_field(j, "n_head", c.n_head, "model config");
+  read_json_field(j, "n_embd", c.n_embd, "model config");
+  read_json_field(j, "context", c.context, "model config");
+  read_json_field(j, "ffn_mult", c.ffn_mult, "model config");
+  read_json_field(j, "activation", c.activation, "model config");
+  read_json_field(j, "positions", c.positions, "model config");
+  read_json_field(j, "norm", c.norm, "model config");
+  read_json_field(j, "tie_head", c.tie_head, "model config");
+  read_json_field(j, "head_bias", c.head_bias, "model config");
+  read_json_field(j, "qkv_bias", c.qkv_bias, "model config");
+  read_json_field(j, "proj_bias", c.proj_bias, "model config");
+  read_json_field(j, "ffn_bias", c.ffn_bias, "model config");
+  read_json_field(j, "ln_bias", c.ln_bias, "model config");
+  read_json_field(j, "ffn_norm", c.ffn_norm, "model config");
+  read_json_field(j, "dropout", c.dropout, "model config");
+  read_json_field(j, "ln_eps", c.ln_eps, "model config");
 }
 
 }  // namespace dikkat

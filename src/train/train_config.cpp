@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "io/json_field.h"
 #include "io/json_number.h"
 
 namespace dikkat {
@@ -65,33 +66,28 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
 
 void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (!j.is_object()) throw Error("train config: expected a JSON object");
-  TrainConfig defaults;
-  try {
-    c.data = j.value("data", defaults.data);
-    c.tokenizer = j.value("tokenizer", defaults.tokenizer);
-    c.batch_size = j.value("batch_size", defaults.batch_size);
-    c.steps = j.value("steps", defaults.steps);
-    c.lr = j.value("lr", defaults.lr);
-    c.min_lr = j.value("min_lr", defaults.min_lr);
-    c.schedule = j.value("schedule", defaults.schedule);
-    c.warmup_steps = j.value("warmup_steps", defaults.warmup_steps);
-    c.decay_steps = j.value("decay_steps", defaults.decay_steps);
-    c.beta1 = j.value("beta1", defaults.beta1);
-    c.beta2 = j.value("beta2", defaults.beta2);
-    c.adam_eps = j.value("adam_eps", defaults.adam_eps);
-    c.weight_decay = j.value("weight_decay", defaults.weight_decay);
-    c.grad_clip = j.value("grad_clip", defaults.grad_clip);
-    c.val_fraction = j.value("val_fraction", defaults.val_fraction);
-    c.eval_every = j.value("eval_every", defaults.eval_every);
-    c.eval_batches = j.value("eval_batches", defaults.eval_batches);
-    c.save_every = j.value("save_every", defaults.save_every);
-    c.sample_tokens = j.value("sample_tokens", defaults.sample_tokens);
-    c.init_std = j.value("init_std", defaults.init_std);
-    c.on_nan = j.value("on_nan", defaults.on_nan);
-    c.seed = j.value("seed", defaults.seed);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("train config: a field has the wrong type (") + e.what() + ")");
-  }
+  read_json_field(j, "data", c.data, "train config");
+  read_json_field(j, "tokenizer", c.tokenizer, "train config");
+  read_json_field(j, "batch_size", c.batch_size, "train config");
+  read_json_field(j, "steps", c.steps, "train config");
+  read_json_field(j, "lr", c.lr, "train config");
+  read_json_field(j, "min_lr", c.min_lr, "train config");
+  read_json_field(j, "schedule", c.schedule, "train config");
+  read_json_field(j, "warmup_steps", c.warmup_steps, "train config");
+  read_json_field(j, "decay_steps", c.decay_steps, "train config");
+  read_json_field(j, "beta1", c.beta1, "train config");
+  read_json_field(j, "beta2", c.beta2, "train config");
+  read_json_field(j, "adam_eps", c.adam_eps, "train config");
+  read_json_field(j, "weight_decay", c.weight_decay, "train config");
+  read_json_field(j, "grad_clip", c.grad_clip, "train config");
+  read_json_field(j, "val_fraction", c.val_fraction, "train config");
+  read_json_field(j, "eval_every", c.eval_every, "train config");
+  read_json_field(j, "eval_batches", c.eval_batches, "train config");
+  read_json_field(j, "save_every", c.save_every, "train config");
+  read_json_field(j, "sample_tokens", c.sample_tokens, "train config");
+  read_json_field(j, "init_std", c.init_std, "train config");
+  read_json_field(j, "on_nan", c.on_nan, "train config");
+  read_json_field(j, "seed", c.seed, "train config");
 }
 
 }  // namespace dikkat

@@ -93,6 +93,19 @@ TEST(Safetensors, RejectsMalformedFilesWithAMessageNamingTheProblem) {
   }
 }
 
+TEST(Safetensors, TheHeaderCapCanBeLowered) {
+  const std::string file = header_file(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                                       std::string(4, '\0'));
+  EXPECT_NO_THROW(SafetensorsReader::parse(file, "x.safetensors"));
+  try {
+    SafetensorsReader::parse(file, "x.safetensors", 16);
+    ADD_FAILURE() << "a header over the cap was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("exceeds the limit of 16 bytes"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Safetensors, HalfPrecisionTensorsWidenExactlyToFloat32) {
   testing::TempDir dir;
   // BF16 1.0, -2.5 and F16 1.0, -2.5, the smallest subnormal (2^-24) and +infinity.
