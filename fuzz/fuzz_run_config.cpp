@@ -13,10 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const dikkat::RunConfig c = dikkat::parse_run_config(j, "config.json");
     // A config that passes must describe a model that can be built, unless it is simply too big
-    // for a fuzzing process.
-    if (c.model.vocab_size * c.model.n_embd < (1 << 20) && c.model.n_layer < 8 &&
-        c.model.n_embd * c.model.n_embd * c.model.ffn_mult < (1 << 20) && c.model.context < 4096)
-      dikkat::Gpt model(c.model);
+    // for a fuzzing process. validate() bounds every field, so these products cannot overflow.
+    const dikkat::ModelConfig& m = c.model;
+    if (m.vocab_size * m.n_embd < (1 << 20) && m.n_layer < 8 &&
+        m.n_embd * m.n_embd * m.ffn_mult < (1 << 20) && m.context < 4096)
+      dikkat::Gpt model(m);
   } catch (const dikkat::Error&) {
   }
   return 0;

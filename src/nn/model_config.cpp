@@ -29,6 +29,17 @@ void ModelConfig::validate() const {
   require(dropout >= 0.0f && dropout < 1.0f,
           "dropout must be in [0, 1), got " + std::to_string(dropout));
   require(ln_eps > 0.0f, "ln_eps must be positive");
+  // Bounds far above any model dikkat can train, low enough that no parameter or activation
+  // size computed from them can overflow 64 bits (a config file is outside input).
+  auto at_most = [&](int64_t value, int64_t limit, const char* name) {
+    require(value <= limit, std::string(name) + " must be at most " + std::to_string(limit) +
+                                ", got " + std::to_string(value));
+  };
+  at_most(vocab_size, int64_t(1) << 24, "vocab_size");
+  at_most(n_layer, 1024, "n_layer");
+  at_most(n_embd, int64_t(1) << 16, "n_embd");
+  at_most(context, int64_t(1) << 20, "context");
+  at_most(ffn_mult, 64, "ffn_mult");
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {

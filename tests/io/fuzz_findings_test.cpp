@@ -46,6 +46,13 @@ TEST(FuzzFindings, ConfigWithAnIntegerTooLargeForAnyType) {
   expect_error_naming([&] { parse_run_config(inf_float, "config.json"); }, "field 'dropout'");
 }
 
+TEST(FuzzFindings, ConfigWhoseSizesWouldOverflowAParameterCount) {
+  // 65 x 888888888888888884 overflowed int64 while sizing the model.
+  const auto j = nlohmann::json::parse(
+      R"({"format": "dikkat", "model": {"vocab_size": 65, "n_embd": 888888888888888884}})");
+  expect_error_naming([&] { parse_run_config(j, "config.json"); }, "n_embd must be at most");
+}
+
 TEST(FuzzFindings, CharTokenizerWhoseUnknownSymbolIsAnArray) {
   const auto j = fixture_json("fuzz-tokenizer-unknown-array.json");
   expect_error_naming([&] { Tokenizer::from_json(j, "tokenizer.json"); }, "tokenizer.json");
