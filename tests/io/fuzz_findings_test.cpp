@@ -48,8 +48,7 @@ TEST(FuzzFindings, ConfigWithAnIntegerTooLargeForAnyType) {
 
 TEST(FuzzFindings, ConfigWhoseSizesWouldOverflowAParameterCount) {
   // 65 x 888888888888888884 overflowed int64 while sizing the model.
-  const auto j = nlohmann::json::parse(
-      R"({"format": "dikkat", "model": {"vocab_size": 65, "n_embd": 888888888888888884}})");
+  const auto j = fixture_json("fuzz-run-config-overflowing-width.json");
   expect_error_naming([&] { parse_run_config(j, "config.json"); }, "n_embd must be at most");
 }
 
