@@ -1,8 +1,10 @@
 #include "test_support.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -48,6 +50,14 @@ std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
+}
+
+void expect_one_line_error(const CommandResult& r, const std::string& needle) {
+  EXPECT_EQ(r.exit_code, 1) << "stderr: " << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr: " << r.err;
+  std::string trimmed = r.err;
+  while (!trimmed.empty() && trimmed.front() == '\n') trimmed.erase(0, 1);
+  EXPECT_EQ(std::count(trimmed.begin(), trimmed.end(), '\n'), 1) << "stderr: " << r.err;
 }
 
 void write_text(const std::string& path, const std::string& text) {

@@ -32,6 +32,8 @@ struct CommandResult {
 // Runs `dikkat <args>` (args already shell-quoted where needed) and captures both streams.
 CommandResult run_dikkat(const std::string& args);
 std::string shell_quote(const std::string& s);
+// Bad input's contract: exit code 1 and exactly one line on stderr that contains `needle`.
+void expect_one_line_error(const CommandResult& r, const std::string& needle);
 void write_text(const std::string& path, const std::string& text);
 
 }  // namespace dikkat::testing

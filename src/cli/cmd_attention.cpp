@@ -3,6 +3,7 @@
 // overview of every layer x head (BertViz's model view); one query's keys ranked by weight
 // (seed 002's figure 3.5); and the same read as words.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -51,7 +52,7 @@ std::vector<std::pair<int64_t, int64_t>> selected_tables(const AttentionArgs& a,
 
 // --token: a position numbered from 1, or the text of a token (or word) - its first occurrence.
 int64_t query_index(const std::string& spec, const AttentionMaps& m, const std::string& unit) {
-  const bool numeric = !spec.empty() && std::all_of(spec.begin(), spec.end(), ::isdigit);
+  const bool numeric = !spec.empty() && std::all_of(spec.begin(), spec.end(), [](unsigned char c) { return std::isdigit(c); });
   if (numeric) {
     const int64_t pos = std::stoll(spec.substr(0, 9));
     if (pos < 1 || pos > m.size)

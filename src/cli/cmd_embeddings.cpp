@@ -2,6 +2,7 @@
 // 3-D (PCA; the raw coordinates when n_embd <= 3), before and after training side by side, and
 // the positional encoding's effect on the tokens of a text.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -37,9 +38,15 @@ struct Rows {
   std::string now_title, before_title;
 };
 
+// --compare names a saved step (digits) rather than another model directory.
+bool compares_a_step(const std::string& compare) {
+  return !compare.empty() && std::all_of(compare.begin(), compare.end(),
+                                         [](unsigned char c) { return std::isdigit(c); });
+}
+
 LoadedModel load_compared(const EmbeddingsArgs& a, const LoadedModel& m) {
   namespace fs = std::filesystem;
-  const bool step = !a.compare.empty() && std::all_of(a.compare.begin(), a.compare.end(), ::isdigit);
+  const bool step = compares_a_step(a.compare);
   LoadedModel other =
       step ? [&] {
         const std::string file = "model_step" + a.compare + ".safetensors";
@@ -67,7 +74,7 @@ Rows table_rows(const EmbeddingsArgs& a, const LoadedModel& m) {
     const LoadedModel other = load_compared(a, m);
     r.before = other.model->token_embedding()->value.data;
     r.before_title = "step " + std::to_string(other.step) +
-                     (std::all_of(a.compare.begin(), a.compare.end(), ::isdigit)
+                     (compares_a_step(a.compare)
                           ? std::string()
                           : " (" + a.compare + ")");
   }

@@ -8,6 +8,7 @@
 namespace dikkat {
 namespace {
 
+using testing::expect_one_line_error;
 using testing::run_dikkat;
 using testing::shell_quote;
 
@@ -16,14 +17,6 @@ const std::string kTiny =
     " --eval-batches 1 --sample-tokens 0 --threads 1 --quiet";
 
 std::string corpus() { return std::string(DIKKAT_SOURCE_DIR) + "/data/demo/turkce.txt"; }
-
-void expect_one_line_error(const testing::CommandResult& r, const std::string& needle) {
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr: " << r.err;
-  std::string trimmed = r.err;
-  while (!trimmed.empty() && (trimmed.front() == '\n')) trimmed.erase(0, 1);
-  EXPECT_EQ(std::count(trimmed.begin(), trimmed.end(), '\n'), 1) << "stderr: " << r.err;
-}
 
 class CliErrors : public ::testing::Test {
  protected:

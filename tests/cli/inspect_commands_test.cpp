@@ -23,14 +23,6 @@ const std::string kSeedText = "ali ata bak.";
 const std::vector<std::string> kSeedLabels = {"a", "l", "i", "␣", "a", "t",
                                               "a", "␣", "b", "a", "k", "."};
 
-void expect_error(const testing::CommandResult& r, const std::string& needle) {
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr: " << r.err;
-  std::string trimmed = r.err;
-  while (!trimmed.empty() && trimmed.front() == '\n') trimmed.erase(0, 1);
-  EXPECT_EQ(std::count(trimmed.begin(), trimmed.end(), '\n'), 1) << "stderr: " << r.err;
-}
-
 ParsedSvg run_svg(const std::string& args, const testing::TempDir& dir) {
   const std::string path = dir.file("out.svg");
   const auto r = run_dikkat(args + " --svg " + shell_quote(path));
@@ -91,14 +83,14 @@ TEST(AttentionCommand, TokenRanksTheKeysOfOneQuery) {
 
 TEST(AttentionCommand, BadLayerHeadAndTextGetClearErrors) {
   const std::string base = "attention --model " + model("seed248") + " --text ";
-  expect_error(run_dikkat(base + shell_quote(kSeedText) + " --layer 2"),
+  testing::expect_one_line_error(run_dikkat(base + shell_quote(kSeedText) + " --layer 2"),
                "--layer 2: the model has layers 1..1");
-  expect_error(run_dikkat(base + shell_quote(kSeedText) + " --layer 1 --head 3"),
+  testing::expect_one_line_error(run_dikkat(base + shell_quote(kSeedText) + " --layer 1 --head 3"),
                "--head 3: the model has heads 1..1");
-  expect_error(run_dikkat(base + shell_quote(kSeedText) + " --head 1"), "--head needs --layer");
-  expect_error(run_dikkat(base + shell_quote("ali ata bak. ali")),
+  testing::expect_one_line_error(run_dikkat(base + shell_quote(kSeedText) + " --head 1"), "--head needs --layer");
+  testing::expect_one_line_error(run_dikkat(base + shell_quote("ali ata bak. ali")),
                "--text: 16 tokens exceed the model's context of 12");
-  expect_error(run_dikkat("attention --model " + model("shakespeare-cpu") + " --text " +
+  testing::expect_one_line_error(run_dikkat("attention --model " + model("shakespeare-cpu") + " --text " +
                           shell_quote("ROMEO 漢")),
                "--text: character '漢' (U+6F22)");
 }
@@ -110,7 +102,7 @@ TEST(TraceCommand, ShowsEveryStepAndRefusesABadLayer) {
   for (const char* step : {"embed.token", "embed.position", "h.0.attn.scores", "h.0.attn.masked",
                            "h.0.attn.weights", "h.0.mlp.act", "ln_f", "logits", "-inf", "more"})
     EXPECT_NE(r.out.find(step), std::string::npos) << step;
-  expect_error(run_dikkat("trace --model " + model("seed248") + " --text x --layer 5"),
+  testing::expect_one_line_error(run_dikkat("trace --model " + model("seed248") + " --text x --layer 5"),
                "--layer 5: the model has layers 1..1");
 }
 
@@ -131,7 +123,7 @@ TEST(EmbeddingsCommand, BeforeAndAfterPanelsHoldEveryToken) {
   EXPECT_EQ(svg.count("//g[@class='points']/circle"), 2u * 32u);
   EXPECT_EQ(svg.count("//g[@class='ghosts']/circle"), 32u);
   expect_labels(svg, {"a", "z", "␣", ".", ",", "?", "!", "_"});
-  expect_error(run_dikkat("embeddings --model " + model("shakespeare-cpu") + " --compare 5"),
+  testing::expect_one_line_error(run_dikkat("embeddings --model " + model("shakespeare-cpu") + " --compare 5"),
                "has no model_step5.safetensors");
 }
 
@@ -174,7 +166,7 @@ TEST(PlotCommand, CurvesFromMetricsAndTheLineOfABadOne) {
   EXPECT_GE(svg.count("//polyline"), 3u);
   expect_labels(svg, {"step", "learning rate"});
   testing::write_text(metrics, lines.substr(0, lines.find('\n') + 1) + "{\"step\":1}\n{\"step\": oops}\n");
-  expect_error(run_dikkat("plot --metrics " + shell_quote(metrics)), "metrics.jsonl:3: not valid JSON");
+  testing::expect_one_line_error(run_dikkat("plot --metrics " + shell_quote(metrics)), "metrics.jsonl:3: not valid JSON");
 }
 
 }  // namespace

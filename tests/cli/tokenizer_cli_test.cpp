@@ -12,6 +12,7 @@
 namespace dikkat {
 namespace {
 
+using testing::expect_one_line_error;
 using testing::run_dikkat;
 using testing::shell_quote;
 
@@ -25,14 +26,6 @@ testing::CommandResult run_with_stdin(const std::string& args, const std::string
                           " >" + out + " 2>" + err;
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, read_file(out), read_file(err)};
-}
-
-void expect_one_line_error(const testing::CommandResult& r, const std::string& needle) {
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr: " << r.err;
-  std::string trimmed = r.err;
-  while (!trimmed.empty() && trimmed.front() == '\n') trimmed.erase(0, 1);
-  EXPECT_EQ(std::count(trimmed.begin(), trimmed.end(), '\n'), 1) << "stderr: " << r.err;
 }
 
 class TokenizerCli : public ::testing::Test {
