@@ -52,7 +52,9 @@ std::vector<std::pair<int64_t, int64_t>> selected_tables(const AttentionArgs& a,
 
 // --token: a position numbered from 1, or the text of a token (or word) - its first occurrence.
 int64_t query_index(const std::string& spec, const AttentionMaps& m, const std::string& unit) {
-  const bool numeric = !spec.empty() && std::all_of(spec.begin(), spec.end(), [](unsigned char c) { return std::isdigit(c); });
+  const bool numeric = !spec.empty() && std::all_of(spec.begin(), spec.end(), [](unsigned char c) {
+    return std::isdigit(c);
+  });
   if (numeric) {
     const int64_t pos = std::stoll(spec.substr(0, 9));
     if (pos < 1 || pos > m.size)
@@ -73,9 +75,8 @@ struct Ranked {
 std::vector<Ranked> rank_keys(const float* table, int64_t size, int64_t query) {
   std::vector<Ranked> r;
   for (int64_t k = 0; k <= query; ++k) r.push_back({k, table[query * size + k]});
-  std::stable_sort(r.begin(), r.end(), [](const Ranked& a, const Ranked& b) {
-    return a.weight > b.weight;
-  });
+  std::stable_sort(r.begin(), r.end(),
+                   [](const Ranked& a, const Ranked& b) { return a.weight > b.weight; });
   return r;
 }
 
@@ -87,9 +88,10 @@ void print_text(const AttentionArgs& a, const AttentionMaps& m,
                 const std::vector<std::pair<int64_t, int64_t>>& tables, int64_t query,
                 const std::string& unit) {
   const bool color = stdout_wants_color(a.no_color);
-  std::printf("attention of %s: %lld %ss, rows attend to columns (after the causal mask and "
-              "softmax; rows sum to 1)\n",
-              a.model.c_str(), (long long)m.size, unit.c_str());
+  std::printf(
+      "attention of %s: %lld %ss, rows attend to columns (after the causal mask and "
+      "softmax; rows sum to 1)\n",
+      a.model.c_str(), (long long)m.size, unit.c_str());
   for (const auto& [l, h] : tables) {
     std::printf("\n%s\n", table_title(l, h).c_str());
     if (query >= 0) {
@@ -123,7 +125,7 @@ nlohmann::json table_json(const AttentionMaps& m, int64_t l, int64_t h) {
 void print_json(const AttentionArgs& a, const ModelText& mt, const AttentionMaps& m,
                 const std::vector<std::pair<int64_t, int64_t>>& tables, int64_t query,
                 const std::string& unit) {
-  nlohmann::json out = {{"model", a.model}, {"text", a.text}, {"unit", unit},
+  nlohmann::json out = {{"model", a.model},   {"text", a.text},     {"unit", unit},
                         {"labels", m.labels}, {"layers", m.layers}, {"heads", m.heads}};
   if (unit == "token") out["ids"] = mt.ids;
   nlohmann::json list = nlohmann::json::array();
@@ -196,12 +198,17 @@ void run_attention(const AttentionArgs& a) {
   const int64_t query = a.token.empty() ? -1 : query_index(a.token, maps, unit);
   if (!a.svg.empty()) write_svg(a, maps, tables, unit);
   switch (a.format) {
-    case OutputFormat::kText: print_text(a, maps, tables, query, unit); break;
-    case OutputFormat::kJson: print_json(a, mt, maps, tables, query, unit); break;
-    case OutputFormat::kCsv: print_csv(maps, tables, query); break;
+    case OutputFormat::kText:
+      print_text(a, maps, tables, query, unit);
+      break;
+    case OutputFormat::kJson:
+      print_json(a, mt, maps, tables, query, unit);
+      break;
+    case OutputFormat::kCsv:
+      print_csv(maps, tables, query);
+      break;
   }
-  if (!a.svg.empty() && a.format == OutputFormat::kText)
-    std::printf("\nwrote %s\n", a.svg.c_str());
+  if (!a.svg.empty() && a.format == OutputFormat::kText) std::printf("\nwrote %s\n", a.svg.c_str());
 }
 
 }  // namespace

@@ -46,8 +46,7 @@ std::string continuation(const Gpt& model, const Tokenizer& tok, const std::stri
                          int64_t tokens, float temperature, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::string text;
-  generate_tokens(model, tok.encode(prompt, "prompt"), tokens,
-                  {.temperature = temperature}, rng,
+  generate_tokens(model, tok.encode(prompt, "prompt"), tokens, {.temperature = temperature}, rng,
                   [&](int32_t id) { text += tok.decode_one(id); });
   for (char& c : text)
     if (c == '\n') c = ' ';
@@ -87,12 +86,15 @@ void seed248_part(const DemoArgs& a, bool color) {
   const std::string dir = join_path(a.out, "seed248");
   std::printf("Part 1: seed 003's mini GPT — 1 layer, 1 head, 3 dimensions, 248 parameters\n\n");
   auto trainer = Trainer::start(preset_config("seed248", a), {dir, true, 100});
-  const std::string untrained = continuation(trainer->model(), trainer->tokenizer(), "ali ata ", 30, 0.0f, 1);
+  const std::string untrained =
+      continuation(trainer->model(), trainer->tokenizer(), "ali ata ", 30, 0.0f, 1);
   const TrainSummary s = trainer->run();
-  const std::string trained = continuation(trainer->model(), trainer->tokenizer(), "ali ata ", 30, 0.0f, 1);
-  std::printf("  %lld parameters, %lld steps in %.1f s: validation loss %.3f (uniform guess %.3f)\n",
-              (long long)trainer->model().parameter_count(), (long long)s.step, s.seconds,
-              s.val_loss, std::log(32.0));
+  const std::string trained =
+      continuation(trainer->model(), trainer->tokenizer(), "ali ata ", 30, 0.0f, 1);
+  std::printf(
+      "  %lld parameters, %lld steps in %.1f s: validation loss %.3f (uniform guess %.3f)\n",
+      (long long)trainer->model().parameter_count(), (long long)s.step, s.seconds, s.val_loss,
+      std::log(32.0));
   std::printf("  greedy continuation of \"ali ata \" before training: \"%s\"\n", untrained.c_str());
   std::printf("                                     after training:  \"%s\"\n\n", trained.c_str());
 
@@ -114,9 +116,9 @@ void seed248_part(const DemoArgs& a, bool color) {
   style.title = std::string("seed248 attention, layer 1 · head 1: \"") + kSeedSentence + "\"";
   style.x_label = "key (attended to)", style.y_label = "query (attending)";
   style.color_bar_label = "attention weight";
-  write_file_atomic(join_path(a.out, "seed248-attention.svg"),
-                    heatmap_svg({"layer 1 · head 1", labels, labels, maps.size, maps.size, t.values},
-                                style));
+  write_file_atomic(
+      join_path(a.out, "seed248-attention.svg"),
+      heatmap_svg({"layer 1 · head 1", labels, labels, maps.size, maps.size, t.values}, style));
   std::printf("\n");
 }
 
@@ -124,13 +126,15 @@ void gpt_part(const DemoArgs& a) {
   const std::string dir = join_path(a.out, "gpt");
   RunConfig config = preset_config("demo", a);
   if (a.steps > 0) config.train.steps = a.steps;
-  std::printf("Part 2: a character-level GPT (%lld layers, %lld heads, %lld wide) learns Turkish\n\n",
-              (long long)config.model.n_layer, (long long)config.model.n_head,
-              (long long)config.model.n_embd);
+  std::printf(
+      "Part 2: a character-level GPT (%lld layers, %lld heads, %lld wide) learns Turkish\n\n",
+      (long long)config.model.n_layer, (long long)config.model.n_head,
+      (long long)config.model.n_embd);
   auto trainer = Trainer::start(config, {dir, false, 50});
   const std::vector<std::string> prompts = {"Ali ", "Bir gün ", "Deniz "};
-  std::printf("Before training, the model writes noise:\n  [%s]%s\n\n", prompts[0].c_str(),
-              continuation(trainer->model(), trainer->tokenizer(), prompts[0], 160, 1.0f, 1).c_str());
+  std::printf(
+      "Before training, the model writes noise:\n  [%s]%s\n\n", prompts[0].c_str(),
+      continuation(trainer->model(), trainer->tokenizer(), prompts[0], 160, 1.0f, 1).c_str());
   const TrainSummary s = trainer->run();
   std::printf(
       "\nAfter %lld steps (%.0f s): validation loss %.3f (a uniform guess over %lld "
@@ -140,10 +144,10 @@ void gpt_part(const DemoArgs& a) {
   for (float temperature : {0.5f, 1.0f}) {
     std::printf("\nContinuations at temperature %.1f:\n", temperature);
     for (size_t i = 0; i < prompts.size(); ++i)
-      std::printf("  [%s]%s\n", prompts[i].c_str(),
-                  continuation(trainer->model(), trainer->tokenizer(), prompts[i], 160,
-                               temperature, i + 1)
-                      .c_str());
+      std::printf(
+          "  [%s]%s\n", prompts[i].c_str(),
+          continuation(trainer->model(), trainer->tokenizer(), prompts[i], 160, temperature, i + 1)
+              .c_str());
   }
 }
 

@@ -74,9 +74,7 @@ Rows table_rows(const EmbeddingsArgs& a, const LoadedModel& m) {
     const LoadedModel other = load_compared(a, m);
     r.before = other.model->token_embedding()->value.data;
     r.before_title = "step " + std::to_string(other.step) +
-                     (compares_a_step(a.compare)
-                          ? std::string()
-                          : " (" + a.compare + ")");
+                     (compares_a_step(a.compare) ? std::string() : " (" + a.compare + ")");
   }
   return r;
 }
@@ -118,15 +116,16 @@ std::string axis_name(const PcaBasis& b, int k) {
 
 void run_embeddings(const EmbeddingsArgs& a) {
   if (a.positions != !a.text.empty()) throw Error("--positions and --text go together");
-  if (a.positions && !a.compare.empty()) throw Error("--compare and --positions are separate views");
+  if (a.positions && !a.compare.empty())
+    throw Error("--compare and --positions are separate views");
   const ModelText mt = a.positions ? load_model_and_text(a.model, a.text)
                                    : ModelText{load_model_dir(a.model), {}, {}, {}};
   const LoadedModel& m = mt.model;
   const int64_t c = m.config.model.n_embd;
   const int dims = a.dims ? a.dims : (c <= 3 ? int(c) : 2);
   if (dims < 1 || dims > 3 || dims > c)
-    throw Error("--dims " + std::to_string(dims) + ": choose 2 or 3 (at most n_embd = " +
-                std::to_string(c) + ")");
+    throw Error("--dims " + std::to_string(dims) +
+                ": choose 2 or 3 (at most n_embd = " + std::to_string(c) + ")");
   const Rows rows = a.positions ? position_rows(mt) : table_rows(a, m);
   // One basis for both sets, fitted on all their rows together, so arrows mean movement.
   std::vector<float> all = rows.now;
@@ -169,7 +168,8 @@ void run_embeddings(const EmbeddingsArgs& a) {
       std::printf("%s of %s, %s\n", a.positions ? "positional encoding" : "token embeddings",
                   a.model.c_str(),
                   basis.identity ? "exact coordinates (n_embd <= 3)" : "projected by PCA");
-      for (int k = 0; k < shown_dims; ++k) std::printf("  axis %d: %s\n", k + 1, axis_name(basis, k).c_str());
+      for (int k = 0; k < shown_dims; ++k)
+        std::printf("  axis %d: %s\n", k + 1, axis_name(basis, k).c_str());
       std::printf("\n%-10s", "token");
       if (paired) std::printf(" %-28s", rows.before_title.c_str());
       std::printf(" %-28s%s\n", rows.now_title.c_str(), paired ? "  moved" : "");
@@ -202,9 +202,12 @@ void run_embeddings(const EmbeddingsArgs& a) {
       }
       nlohmann::json axes = nlohmann::json::array();
       for (int k = 0; k < shown_dims; ++k) axes.push_back(axis_name(basis, k));
-      std::printf("%s\n", nlohmann::json{{"model", a.model}, {"view", a.positions ? "positions" : "tokens"},
-                                         {"now", rows.now_title}, {"before", rows.before_title},
-                                         {"exact", basis.identity}, {"axes", axes},
+      std::printf("%s\n", nlohmann::json{{"model", a.model},
+                                         {"view", a.positions ? "positions" : "tokens"},
+                                         {"now", rows.now_title},
+                                         {"before", rows.before_title},
+                                         {"exact", basis.identity},
+                                         {"axes", axes},
                                          {"points", points}}
                               .dump(1)
                               .c_str());
@@ -244,7 +247,8 @@ void add_embeddings_command(CLI::App& app) {
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--compare", args->compare, "a saved step (0: untrained) or another model dir");
   cmd->add_option("--dims", args->dims, "2 or 3 coordinates (default: 3 when n_embd <= 3, else 2)");
-  cmd->add_flag("--positions", args->positions, "show the positional encoding's effect (needs --text)");
+  cmd->add_flag("--positions", args->positions,
+                "show the positional encoding's effect (needs --text)");
   cmd->add_option("--text", args->text, "the text for --positions");
   add_format_option(*cmd, args->format);
   cmd->add_option("--svg", args->svg, "also draw the scatter plot as an SVG in this file");

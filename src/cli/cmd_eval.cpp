@@ -82,7 +82,8 @@ void run_eval(const EvalArgs& a) {
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "loss, perplexity, bits per token and per byte on a text");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "loss, perplexity, bits per token and per byte on a text");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--data", args->data, "UTF-8 text to score")->required();
   cmd->add_flag("--json", args->json, "print one JSON object instead of text");

@@ -56,16 +56,18 @@ void run_benchmark(const GenerateArgs& a) {
                                        {"generated_tokens", t.generated_tokens},
                                        {"generated_tokens_per_s", gen_rate},
                                        {"weight_gb_per_s", gb_per_s}}
-                             .dump()
-                             .c_str());
+                            .dump()
+                            .c_str());
     return;
   }
-  std::printf("%s: %lld parameters, %d threads\n", a.model.empty() ? a.preset.c_str() : a.model.c_str(),
+  std::printf("%s: %lld parameters, %d threads\n",
+              a.model.empty() ? a.preset.c_str() : a.model.c_str(),
               (long long)model->parameter_count(), a.threads);
-  std::printf("  prompt     %5lld tokens in one pass: %10.0f tokens/s\n", (long long)t.prompt_tokens,
-              prompt_rate);
-  std::printf("  generation %5lld tokens, KV cache:  %10.1f tokens/s  (weights streamed at %.1f GB/s)\n",
-              (long long)t.generated_tokens, gen_rate, gb_per_s);
+  std::printf("  prompt     %5lld tokens in one pass: %10.0f tokens/s\n",
+              (long long)t.prompt_tokens, prompt_rate);
+  std::printf(
+      "  generation %5lld tokens, KV cache:  %10.1f tokens/s  (weights streamed at %.1f GB/s)\n",
+      (long long)t.generated_tokens, gen_rate, gb_per_s);
 }
 
 void run_generate(GenerateArgs a) {

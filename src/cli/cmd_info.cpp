@@ -19,11 +19,11 @@ struct InfoArgs {
 
 // For scripts (the benchmarks build the same model in PyTorch from this).
 void print_json(const RunConfig& c, const Gpt& model) {
-  std::printf("%s\n", nlohmann::json{{"model", c.model},
-                                     {"train", c.train},
-                                     {"parameters", model.parameter_count()}}
-                           .dump()
-                           .c_str());
+  std::printf("%s\n",
+              nlohmann::json{
+                  {"model", c.model}, {"train", c.train}, {"parameters", model.parameter_count()}}
+                  .dump()
+                  .c_str());
 }
 
 void print_info(const RunConfig& c, const Gpt& model, const std::string& title) {

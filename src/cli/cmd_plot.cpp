@@ -60,7 +60,8 @@ void write_svg(const PlotArgs& a, const std::vector<MetricsRow>& rows) {
       lr{.name = "learning rate"};
   for (const auto& r : rows) {
     // Step 0's line is an evaluation before training; its train_loss is the evaluated one.
-    if (r.step > 0 && std::isfinite(r.train_loss)) train.x.push_back(double(r.step)), train.y.push_back(r.train_loss);
+    if (r.step > 0 && std::isfinite(r.train_loss))
+      train.x.push_back(double(r.step)), train.y.push_back(r.train_loss);
     if (std::isfinite(r.val_loss)) val.x.push_back(double(r.step)), val.y.push_back(r.val_loss);
     if (std::isfinite(r.lr)) lr.x.push_back(double(r.step)), lr.y.push_back(r.lr);
   }
@@ -76,7 +77,9 @@ void run_plot(const PlotArgs& a) {
   const std::vector<MetricsRow> rows = read_metrics(a.metrics);
   if (!a.svg.empty()) write_svg(a, rows);
   switch (a.format) {
-    case OutputFormat::kText: print_text(a, rows); break;
+    case OutputFormat::kText:
+      print_text(a, rows);
+      break;
     case OutputFormat::kJson: {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& r : rows) {

@@ -49,8 +49,7 @@ void run_probs(ProbsArgs a) {
   const std::span<const float> logits = decoder.feed(mt.ids);
   const int64_t vocab = int64_t(logits.size());
   std::vector<std::vector<double>> dists;
-  for (float t : a.temperatures)
-    dists.push_back(next_token_distribution(logits.data(), vocab, t));
+  for (float t : a.temperatures) dists.push_back(next_token_distribution(logits.data(), vocab, t));
   // Tokens ranked by the first temperature's distribution; ties keep the lower id first.
   std::vector<int32_t> order(vocab);
   std::iota(order.begin(), order.end(), 0);
@@ -99,9 +98,11 @@ void run_probs(ProbsArgs a) {
                         {"label", label(id)},
                         {"probabilities", probs}});
       }
-      std::printf("%s\n", nlohmann::json{{"model", a.model}, {"text", a.text},
+      std::printf("%s\n", nlohmann::json{{"model", a.model},
+                                         {"text", a.text},
                                          {"dropped_tokens", dropped},
-                                         {"temperatures", a.temperatures}, {"tokens", rows}}
+                                         {"temperatures", a.temperatures},
+                                         {"tokens", rows}}
                               .dump(1)
                               .c_str());
       break;
@@ -124,8 +125,8 @@ void run_probs(ProbsArgs a) {
 
 void add_probs_command(CLI::App& app) {
   auto args = std::make_shared<ProbsArgs>();
-  CLI::App* cmd =
-      app.add_subcommand("probs", "next-token probabilities after a text, at one or more temperatures");
+  CLI::App* cmd = app.add_subcommand(
+      "probs", "next-token probabilities after a text, at one or more temperatures");
   cmd->footer(
       "Probabilities are softmax(logits / T). Give --temperature several times (or as a list,\n"
       "--temperature 0.5,1,2) to compare them side by side; tokens are ranked by the first.\n"

@@ -62,8 +62,9 @@ void print_rows(const Tensor& t, const std::vector<std::string>& labels, int64_t
 void print_text(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
                 const std::vector<NextToken>& next) {
   const ModelConfig& c = mt.model.config.model;
-  std::printf("trace of \"%s\" through %s (%lld layers, %lld heads, n_embd %lld)\n\n", a.text.c_str(),
-              a.model.c_str(), (long long)c.n_layer, (long long)c.n_head, (long long)c.n_embd);
+  std::printf("trace of \"%s\" through %s (%lld layers, %lld heads, n_embd %lld)\n\n",
+              a.text.c_str(), a.model.c_str(), (long long)c.n_layer, (long long)c.n_head,
+              (long long)c.n_embd);
   std::printf("step 1. token ids (%zu)\n", mt.ids.size());
   for (size_t i = 0; i < mt.ids.size(); ++i)
     std::printf("  %3zu %s -> %d\n", i + 1, fit_to_width(mt.labels[i], 4).c_str(), mt.ids[i]);
@@ -112,8 +113,8 @@ void print_json(const TraceArgs& a, const ModelText& mt, const ActivationTrace& 
   const ModelConfig& c = mt.model.config.model;
   nlohmann::json tokens = nlohmann::json::array();
   for (size_t i = 0; i < mt.ids.size(); ++i)
-    tokens.push_back({{"position", i + 1}, {"id", mt.ids[i]}, {"text", mt.tokens[i]},
-                      {"label", mt.labels[i]}});
+    tokens.push_back(
+        {{"position", i + 1}, {"id", mt.ids[i]}, {"text", mt.tokens[i]}, {"label", mt.labels[i]}});
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& e : trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
@@ -126,8 +127,8 @@ void print_json(const TraceArgs& a, const ModelText& mt, const ActivationTrace& 
   for (const NextToken& t : next)
     top.push_back(
         {{"id", t.id}, {"text", t.text}, {"label", t.label}, {"probability", t.probability}});
-  const nlohmann::json out = {{"model", a.model}, {"text", a.text}, {"tokens", tokens},
-                              {"steps", steps}, {"next", top}};
+  const nlohmann::json out = {
+      {"model", a.model}, {"text", a.text}, {"tokens", tokens}, {"steps", steps}, {"next", top}};
   std::printf("%s\n", out.dump().c_str());
 }
 
@@ -153,13 +154,13 @@ void print_csv(const TraceArgs& a, const ActivationTrace& trace) {
 void write_svg(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
                const std::vector<NextToken>& next) {
   ActivationTrace shown_steps;
-  TraceFigure figure{"The path of \"" + a.text + "\" through " + a.model, mt.labels, {}, next,
-                     a.dims};
+  TraceFigure figure{
+      "The path of \"" + a.text + "\" through " + a.model, mt.labels, {}, next, a.dims};
   for (const auto& e : trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
     shown_steps.add(e.name, e.value);
-    figure.step_titles.push_back(
-        e.name + "  " + describe_trace_step(e.name, mt.model.config.model.activation));
+    figure.step_titles.push_back(e.name + "  " +
+                                 describe_trace_step(e.name, mt.model.config.model.activation));
   }
   write_file_atomic(a.svg, trace_svg(shown_steps, figure));
 }
@@ -175,13 +176,19 @@ void run_trace(const TraceArgs& a) {
   const ActivationTrace trace = trace_forward(*mt.model.model, mt.ids);
   const Tensor& logits = trace.at("logits");
   const int64_t vocab = logits.size(1);
-  const std::vector<NextToken> next = most_likely_next(
-      logits.ptr() + (logits.size(0) - 1) * vocab, vocab, 1.0f, a.top, mt.model.tokenizer);
+  const std::vector<NextToken> next = most_likely_next(logits.ptr() + (logits.size(0) - 1) * vocab,
+                                                       vocab, 1.0f, a.top, mt.model.tokenizer);
   if (!a.svg.empty()) write_svg(a, mt, trace, next);
   switch (a.format) {
-    case OutputFormat::kText: print_text(a, mt, trace, next); break;
-    case OutputFormat::kJson: print_json(a, mt, trace, next); break;
-    case OutputFormat::kCsv: print_csv(a, trace); break;
+    case OutputFormat::kText:
+      print_text(a, mt, trace, next);
+      break;
+    case OutputFormat::kJson:
+      print_json(a, mt, trace, next);
+      break;
+    case OutputFormat::kCsv:
+      print_csv(a, trace);
+      break;
   }
 }
 

@@ -25,8 +25,9 @@ ModelText load_model_and_text(const std::string& model_dir, const std::string& t
   ModelText m = encode_text(model_dir, text);
   const int64_t context = m.model.config.model.context;
   if (int64_t(m.ids.size()) > context)
-    throw Error("--text: " + std::to_string(m.ids.size()) + " tokens exceed the model's context of " +
-                std::to_string(context) + "; give a shorter text");
+    throw Error("--text: " + std::to_string(m.ids.size()) +
+                " tokens exceed the model's context of " + std::to_string(context) +
+                "; give a shorter text");
   name_tokens(m);
   return m;
 }

@@ -26,8 +26,8 @@ class ActivationTrace {
   // tensor.
   void add_rows(std::string name, const float* data, int64_t rows, int64_t cols, int64_t stride);
   // Splits the first n_head * hs columns of a (rows, stride) buffer into heads: (H, rows, hs).
-  void add_heads(std::string name, const float* data, int64_t rows, int64_t stride,
-                 int64_t n_head, int64_t hs);
+  void add_heads(std::string name, const float* data, int64_t rows, int64_t stride, int64_t n_head,
+                 int64_t hs);
   void add(std::string name, Tensor value);
 
   const std::vector<Entry>& entries() const { return entries_; }

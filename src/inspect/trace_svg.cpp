@@ -40,9 +40,9 @@ std::string cell_text(float v) {
 void draw_step(SvgDocument& doc, const Tensor& t, const Layout& l, const std::string& title,
                const std::vector<std::string>& labels, bool probabilities, double y) {
   char shape[64];
-  std::snprintf(shape, sizeof shape, "  (%s%s)", shape_to_string(t.shape).c_str(),
-                l.shown < l.cols ? (", first " + std::to_string(l.shown) + " values shown").c_str()
-                                 : "");
+  std::snprintf(
+      shape, sizeof shape, "  (%s%s)", shape_to_string(t.shape).c_str(),
+      l.shown < l.cols ? (", first " + std::to_string(l.shown) + " values shown").c_str() : "");
   doc.text(kLeft, y + 16, title + shape, {.size = 12, .bold = true});
   float extent = 0.0f;
   for (float v : t.data)

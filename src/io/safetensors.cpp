@@ -30,7 +30,8 @@ float f16_to_f32(uint16_t h) {
   const uint32_t sign = uint32_t(h & 0x8000) << 16;
   const uint32_t exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
   if (exponent == 0x1f) return std::bit_cast<float>(sign | 0x7f800000u | (mantissa << 13));
-  if (exponent != 0) return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
+  if (exponent != 0)
+    return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
   // Subnormal half: mantissa * 2^-24, exactly representable as a float.
   const float magnitude = float(mantissa) * 0x1p-24f;
   return sign ? -magnitude : magnitude;
@@ -83,7 +84,8 @@ SafetensorsReader SafetensorsReader::parse(std::string bytes, const std::string&
     if (!value["dtype"].is_string()) fail(where + "dtype is not a string");
     e.dtype = value["dtype"].get<std::string>();
     const uint64_t elem = dtype_size(e.dtype);
-    if (!elem) fail(where + "unsupported dtype " + e.dtype + " (dikkat reads F32, F16, BF16, I32, I64)");
+    if (!elem)
+      fail(where + "unsupported dtype " + e.dtype + " (dikkat reads F32, F16, BF16, I32, I64)");
     if (!value["shape"].is_array()) fail(where + "shape is not an array");
     uint64_t numel = 1;
     for (const auto& d : value["shape"]) {

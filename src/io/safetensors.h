@@ -36,7 +36,8 @@ class SafetensorsReader {
   const std::map<std::string, SafetensorsEntry>& entries() const { return entries_; }
   bool contains(const std::string& name) const { return entries_.count(name) != 0; }
   const SafetensorsEntry& entry(const std::string& name) const;
-  // The tensor as float32 (F16 and BF16 widened exactly); Error if missing, not a float, or (when given) not of `expected_shape`.
+  // The tensor as float32 (F16 and BF16 widened exactly); Error if missing, not a float, or (when
+  // given) not of `expected_shape`.
   Tensor f32(const std::string& name) const;
   Tensor f32(const std::string& name, const std::vector<int64_t>& expected_shape) const;
   std::vector<int32_t> i32(const std::string& name) const;

@@ -63,7 +63,6 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
        {"ln_eps", json_number(c.ln_eps)}};
 }
 
-
 void from_json(const nlohmann::json& j, ModelConfig& c) {
   if (!j.is_object()) throw Error("model config: expected a JSON object");
   read_json_field(j, "vocab_size", c.vocab_size, "model config");

@@ -65,7 +65,6 @@ void attention_head_forward(const HeadView& h, int64_t tq, int64_t past, int64_t
   attention_head_mix(probs, h.v, h.v_stride, tq, past, head_size, out, out_stride);
 }
 
-
 // Training's attention, one (batch, head) at a time through BLAS: S = Q Kᵀ / √hs for the whole
 // T x T block (the upper triangle is computed and then ignored: at these sizes a GEMM is
 // several times faster than the triangle as dot products), the causal softmax row by row, and
@@ -117,8 +116,8 @@ Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
     const int64_t b = bh / n_head, hd = bh % n_head;
     const float* q = base + b * t_len * stride + hd * hs;
     float* p = probs->data() + bh * tt;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t_len, t_len, hs, scale, q, stride,
-                q + c, stride, 0.0f, p, t_len);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t_len, t_len, hs, scale, q, stride, q + c,
+                stride, 0.0f, p, t_len);
     causal_softmax_rows(p, t_len);
     const float* used = p;
     if (use_dropout) {

@@ -6,16 +6,26 @@ namespace dikkat {
 
 const char* op_class_name(OpClass c) {
   switch (c) {
-    case OpClass::kMatmul: return "matmul (linear)";
-    case OpClass::kAttention: return "attention";
-    case OpClass::kLayerNorm: return "layernorm";
-    case OpClass::kActivation: return "activation";
-    case OpClass::kElementwise: return "elementwise";
-    case OpClass::kEmbedding: return "embedding";
-    case OpClass::kLoss: return "cross-entropy";
-    case OpClass::kOptimizer: return "optimizer";
-    case OpClass::kData: return "data";
-    case OpClass::kCount: break;
+    case OpClass::kMatmul:
+      return "matmul (linear)";
+    case OpClass::kAttention:
+      return "attention";
+    case OpClass::kLayerNorm:
+      return "layernorm";
+    case OpClass::kActivation:
+      return "activation";
+    case OpClass::kElementwise:
+      return "elementwise";
+    case OpClass::kEmbedding:
+      return "embedding";
+    case OpClass::kLoss:
+      return "cross-entropy";
+    case OpClass::kOptimizer:
+      return "optimizer";
+    case OpClass::kData:
+      return "data";
+    case OpClass::kCount:
+      break;
   }
   return "?";
 }

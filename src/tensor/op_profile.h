@@ -10,15 +10,15 @@
 namespace dikkat {
 
 enum class OpClass {
-  kMatmul,       // linear layers, forward and backward (BLAS)
-  kAttention,    // scores, mask, softmax, weighted sum of V, and their gradients
+  kMatmul,     // linear layers, forward and backward (BLAS)
+  kAttention,  // scores, mask, softmax, weighted sum of V, and their gradients
   kLayerNorm,
   kActivation,   // GELU / ReLU
   kElementwise,  // residual adds, positions, dropout
   kEmbedding,
-  kLoss,         // cross-entropy with its gradient
-  kOptimizer,    // gradient norm, clipping, AdamW
-  kData,         // sampling the batch
+  kLoss,       // cross-entropy with its gradient
+  kOptimizer,  // gradient norm, clipping, AdamW
+  kData,       // sampling the batch
   kCount
 };
 
@@ -48,8 +48,7 @@ class OpTimer {
   ~OpTimer() {
     if (on_)
       OpProfile::global().add(
-          class_,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+          class_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
   }
   OpTimer(const OpTimer&) = delete;
   OpTimer& operator=(const OpTimer&) = delete;

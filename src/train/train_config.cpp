@@ -36,7 +36,8 @@ void TrainConfig::validate() const {
   require(eval_batches >= 1, "eval_batches must be at least 1");
   require(sample_tokens >= 0, "sample_tokens must be >= 0");
   require(init_std > 0.0f, "init_std must be positive");
-  require(on_nan == "stop" || on_nan == "skip", "on_nan must be stop or skip, got '" + on_nan + "'");
+  require(on_nan == "stop" || on_nan == "skip",
+          "on_nan must be stop or skip, got '" + on_nan + "'");
 }
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {

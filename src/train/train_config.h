@@ -8,7 +8,7 @@
 namespace dikkat {
 
 struct TrainConfig {
-  std::string data;                // training text (UTF-8)
+  std::string data;  // training text (UTF-8)
   // "text": the characters of the data; "seed": seed 003's alphabet; "bpe:N": a byte-level BPE
   // of N tokens learned from the data; anything else: a tokenizer file (tokenizer.json or
   // .tiktoken).

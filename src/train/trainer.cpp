@@ -32,7 +32,8 @@ std::unique_ptr<TokenDataset> load_dataset(const RunConfig& c, const Tokenizer& 
 // alphabet, a byte-level BPE learned from the text now ("bpe:N"), or a tokenizer file.
 Tokenizer make_tokenizer(const TrainConfig& tc, const std::string& text, bool quiet) {
   if (tc.tokenizer == "seed") return Tokenizer(CharTokenizer::seed_alphabet());
-  if (tc.tokenizer == "text") return Tokenizer(CharTokenizer::from_text(decode_utf8(text, tc.data)));
+  if (tc.tokenizer == "text")
+    return Tokenizer(CharTokenizer::from_text(decode_utf8(text, tc.data)));
   if (!tc.tokenizer.starts_with("bpe:")) return Tokenizer(BpeTokenizer::load(tc.tokenizer));
   const int64_t vocab = tc.bpe_vocab_size();
   BpeProgressFn progress;
@@ -231,8 +232,9 @@ TrainSummary Trainer::run() {
     if (!bad.empty()) {
       const std::string what = "step " + std::to_string(step_ + 1) + ": " + bad + " is not finite";
       if (tc.on_nan != "skip")
-        throw Error(what + "; stopped before touching the weights, the last checkpoint is intact "
-                           "(--on-nan skip leaves such batches out)");
+        throw Error(what +
+                    "; stopped before touching the weights, the last checkpoint is intact "
+                    "(--on-nan skip leaves such batches out)");
       progress_.message(what + "; batch skipped");
     } else {
       OpTimer timer(OpClass::kOptimizer);

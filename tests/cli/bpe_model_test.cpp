@@ -17,7 +17,9 @@ const std::string kTiny =
     " --n-layer 1 --n-head 2 --n-embd 16 --context 16 --batch-size 4 --steps 20 --eval-every 0"
     " --eval-batches 1 --sample-tokens 0 --threads 1 --quiet";
 
-std::string corpus() { return shell_quote(std::string(DIKKAT_SOURCE_DIR) + "/data/demo/turkce.txt"); }
+std::string corpus() {
+  return shell_quote(std::string(DIKKAT_SOURCE_DIR) + "/data/demo/turkce.txt");
+}
 
 class BpeModel : public ::testing::Test {
  protected:

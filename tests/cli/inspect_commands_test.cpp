@@ -38,10 +38,9 @@ void expect_labels(const ParsedSvg& svg, const std::vector<std::string>& labels)
 
 TEST(AttentionCommand, OneTableIsAHeatmapWithEveryCellAndLabel) {
   testing::TempDir dir;
-  const ParsedSvg svg = run_svg(
-      "attention --model " + model("seed248") + " --text " + shell_quote(kSeedText) +
-          " --layer 1 --head 1",
-      dir);
+  const ParsedSvg svg = run_svg("attention --model " + model("seed248") + " --text " +
+                                    shell_quote(kSeedText) + " --layer 1 --head 1",
+                                dir);
   EXPECT_EQ(svg.count("//g[@class='cells']/rect"), 12u * 12u);
   expect_labels(svg, kSeedLabels);
 }
@@ -49,8 +48,8 @@ TEST(AttentionCommand, OneTableIsAHeatmapWithEveryCellAndLabel) {
 TEST(AttentionCommand, OverviewDrawsEveryLayerAndHead) {
   testing::TempDir dir;
   const std::string text = "ROMEO: what light";
-  const ParsedSvg svg =
-      run_svg("attention --model " + model("shakespeare-cpu") + " --text " + shell_quote(text), dir);
+  const ParsedSvg svg = run_svg(
+      "attention --model " + model("shakespeare-cpu") + " --text " + shell_quote(text), dir);
   EXPECT_EQ(svg.count("//g[@class='panel']"), 16u);
   EXPECT_EQ(svg.count("//g[@class='cells']/rect"), 16u * 17u * 17u);
   expect_labels(svg, {"R", "O", "M", "E", ":", "␣", "w", "h", "a", "t", "l", "i", "g"});
@@ -84,15 +83,16 @@ TEST(AttentionCommand, TokenRanksTheKeysOfOneQuery) {
 TEST(AttentionCommand, BadLayerHeadAndTextGetClearErrors) {
   const std::string base = "attention --model " + model("seed248") + " --text ";
   testing::expect_one_line_error(run_dikkat(base + shell_quote(kSeedText) + " --layer 2"),
-               "--layer 2: the model has layers 1..1");
+                                 "--layer 2: the model has layers 1..1");
   testing::expect_one_line_error(run_dikkat(base + shell_quote(kSeedText) + " --layer 1 --head 3"),
-               "--head 3: the model has heads 1..1");
-  testing::expect_one_line_error(run_dikkat(base + shell_quote(kSeedText) + " --head 1"), "--head needs --layer");
+                                 "--head 3: the model has heads 1..1");
+  testing::expect_one_line_error(run_dikkat(base + shell_quote(kSeedText) + " --head 1"),
+                                 "--head needs --layer");
   testing::expect_one_line_error(run_dikkat(base + shell_quote("ali ata bak. ali")),
-               "--text: 16 tokens exceed the model's context of 12");
-  testing::expect_one_line_error(run_dikkat("attention --model " + model("shakespeare-cpu") + " --text " +
-                          shell_quote("ROMEO 漢")),
-               "--text: character '漢' (U+6F22)");
+                                 "--text: 16 tokens exceed the model's context of 12");
+  testing::expect_one_line_error(run_dikkat("attention --model " + model("shakespeare-cpu") +
+                                            " --text " + shell_quote("ROMEO 漢")),
+                                 "--text: character '漢' (U+6F22)");
 }
 
 TEST(TraceCommand, ShowsEveryStepAndRefusesABadLayer) {
@@ -102,8 +102,9 @@ TEST(TraceCommand, ShowsEveryStepAndRefusesABadLayer) {
   for (const char* step : {"embed.token", "embed.position", "h.0.attn.scores", "h.0.attn.masked",
                            "h.0.attn.weights", "h.0.mlp.act", "ln_f", "logits", "-inf", "more"})
     EXPECT_NE(r.out.find(step), std::string::npos) << step;
-  testing::expect_one_line_error(run_dikkat("trace --model " + model("seed248") + " --text x --layer 5"),
-               "--layer 5: the model has layers 1..1");
+  testing::expect_one_line_error(
+      run_dikkat("trace --model " + model("seed248") + " --text x --layer 5"),
+      "--layer 5: the model has layers 1..1");
 }
 
 TEST(TraceCommand, DrawsEveryStepWithTheTokensAndTheNextTokenBars) {
@@ -123,8 +124,9 @@ TEST(EmbeddingsCommand, BeforeAndAfterPanelsHoldEveryToken) {
   EXPECT_EQ(svg.count("//g[@class='points']/circle"), 2u * 32u);
   EXPECT_EQ(svg.count("//g[@class='ghosts']/circle"), 32u);
   expect_labels(svg, {"a", "z", "␣", ".", ",", "?", "!", "_"});
-  testing::expect_one_line_error(run_dikkat("embeddings --model " + model("shakespeare-cpu") + " --compare 5"),
-               "has no model_step5.safetensors");
+  testing::expect_one_line_error(
+      run_dikkat("embeddings --model " + model("shakespeare-cpu") + " --compare 5"),
+      "has no model_step5.safetensors");
 }
 
 TEST(EmbeddingsCommand, PositionsShowEachTokenBeforeAndAfterItsEncoding) {
@@ -139,9 +141,9 @@ TEST(EmbeddingsCommand, PositionsShowEachTokenBeforeAndAfterItsEncoding) {
 
 TEST(ProbsCommand, BarsForEveryTokenAndTemperature) {
   testing::TempDir dir;
-  const ParsedSvg svg = run_svg("probs --model " + model("shakespeare-cpu") +
-                                    " --text ROMEO --temperature 0.5,1,2 --top 7",
-                                dir);
+  const ParsedSvg svg = run_svg(
+      "probs --model " + model("shakespeare-cpu") + " --text ROMEO --temperature 0.5,1,2 --top 7",
+      dir);
   EXPECT_EQ(svg.count("//g[@class='bars']/rect"), 7u * 3u);
   expect_labels(svg, {"T=0.5", "T=1", "T=2"});
   const auto r = run_dikkat("probs --model " + model("seed248") +
@@ -165,8 +167,10 @@ TEST(PlotCommand, CurvesFromMetricsAndTheLineOfABadOne) {
   const ParsedSvg svg = run_svg("plot --metrics " + shell_quote(metrics), dir);
   EXPECT_GE(svg.count("//polyline"), 3u);
   expect_labels(svg, {"step", "learning rate"});
-  testing::write_text(metrics, lines.substr(0, lines.find('\n') + 1) + "{\"step\":1}\n{\"step\": oops}\n");
-  testing::expect_one_line_error(run_dikkat("plot --metrics " + shell_quote(metrics)), "metrics.jsonl:3: not valid JSON");
+  testing::write_text(metrics,
+                      lines.substr(0, lines.find('\n') + 1) + "{\"step\":1}\n{\"step\": oops}\n");
+  testing::expect_one_line_error(run_dikkat("plot --metrics " + shell_quote(metrics)),
+                                 "metrics.jsonl:3: not valid JSON");
 }
 
 }  // namespace

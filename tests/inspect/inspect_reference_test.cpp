@@ -34,9 +34,9 @@ const SafetensorsReader& reference(const std::string& model) {
 }
 
 nlohmann::json run_json(const std::string& command, const std::string& model) {
-  const auto r = run_dikkat(command + " --model " + shell_quote(fixture_path("models/" + model)) +
-                            " --text " + shell_quote(reference(model).metadata_value("text")) +
-                            " --format json");
+  const auto r =
+      run_dikkat(command + " --model " + shell_quote(fixture_path("models/" + model)) + " --text " +
+                 shell_quote(reference(model).metadata_value("text")) + " --format json");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return nlohmann::json::parse(r.out);
 }

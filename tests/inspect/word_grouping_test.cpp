@@ -36,9 +36,9 @@ TEST(WordGrouping, SubwordTokensStartWordsAtTheirLeadingSpace) {
 TEST(WordGrouping, AggregatedRowsSumToOneAndStayCausal) {
   // "ab c": tokens a, b, ' ', c -> words "ab" and " c". A causal table with rows summing to 1.
   const WordGrouping g = group_into_words(chars("ab c"));
-  const float w[16] = {1.0f, 0,    0,    0,     //
-                       0.4f, 0.6f, 0,    0,     //
-                       0.2f, 0.3f, 0.5f, 0,     //
+  const float w[16] = {1.0f, 0,    0,    0,  //
+                       0.4f, 0.6f, 0,    0,  //
+                       0.2f, 0.3f, 0.5f, 0,  //
                        0.1f, 0.2f, 0.3f, 0.4f};
   const std::vector<float> words = aggregate_to_words(w, 4, g);
   ASSERT_EQ(words.size(), 4u);

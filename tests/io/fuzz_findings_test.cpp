@@ -39,10 +39,11 @@ TEST(FuzzFindings, ConfigWithAnIntegerTooLargeForAnyType) {
   // warmup_steps is 6.7e92: JSON parses it as a float, whose conversion to int64 was undefined.
   const auto j = fixture_json("fuzz-run-config-huge-integer.json");
   expect_error_naming([&] { parse_run_config(j, "config.json"); }, "field 'warmup_steps'");
-  const auto too_big = nlohmann::json::parse(
-      R"({"format": "dikkat", "model": {"n_layer": 18446744073709551615}})");
+  const auto too_big =
+      nlohmann::json::parse(R"({"format": "dikkat", "model": {"n_layer": 18446744073709551615}})");
   expect_error_naming([&] { parse_run_config(too_big, "config.json"); }, "field 'n_layer'");
-  const auto inf_float = nlohmann::json::parse(R"({"format": "dikkat", "model": {"dropout": 1e39}})");
+  const auto inf_float =
+      nlohmann::json::parse(R"({"format": "dikkat", "model": {"dropout": 1e39}})");
   expect_error_naming([&] { parse_run_config(inf_float, "config.json"); }, "field 'dropout'");
 }
 

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-
 #include <cstring>
 
 #include "error.h"
@@ -110,10 +109,9 @@ TEST(Safetensors, HalfPrecisionTensorsWidenExactlyToFloat32) {
   testing::TempDir dir;
   // BF16 1.0, -2.5 and F16 1.0, -2.5, the smallest subnormal (2^-24) and +infinity.
   const std::string bf16("\x80\x3f\x20\xc0", 4), f16("\x00\x3c\x00\xc1\x01\x00\x00\x7c", 8);
-  const std::string file = header_file(
-      R"({"b":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]},)"
-      R"("h":{"dtype":"F16","shape":[4],"data_offsets":[4,12]}})",
-      bf16 + f16);
+  const std::string file = header_file(R"({"b":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]},)"
+                                       R"("h":{"dtype":"F16","shape":[4],"data_offsets":[4,12]}})",
+                                       bf16 + f16);
   testing::write_text(dir.file("half.safetensors"), file);
   const SafetensorsReader r = SafetensorsReader::open(dir.file("half.safetensors"));
   EXPECT_EQ(r.f32("b").data, (std::vector<float>{1.0f, -2.5f}));

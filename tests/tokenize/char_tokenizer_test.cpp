@@ -6,8 +6,8 @@
 
 #include "error.h"
 #include "test_support.h"
-#include "train/dataset.h"
 #include "tokenize/utf8.h"
+#include "train/dataset.h"
 
 namespace dikkat {
 namespace {

@@ -61,9 +61,9 @@ TEST(CrashConsistency, TwentyKillsAtRandomMomentsLoseNothing) {
   ASSERT_EQ(run_dikkat("train --out " + tmp.file("whole") + kRun).exit_code, 0);
   // Kill moments scale with this machine's (or this sanitizer build's) speed: each between 1%
   // and 8% of a whole run, so twenty kills land at every stage from setup to the last steps.
-  const auto whole_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - t0)
-                            .count();
+  const auto whole_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   const std::string dir = tmp.file("killed");
   std::mt19937 rng(2026);
   int kills = 0;
@@ -74,10 +74,9 @@ TEST(CrashConsistency, TwentyKillsAtRandomMomentsLoseNothing) {
     const pid_t pid = start_dikkat(started ? "train --resume " + dir + " --threads 1 --quiet"
                                            : "train --out " + dir + kRun);
     ASSERT_GT(pid, 0);
-    const auto deadline =
-        std::chrono::steady_clock::now() +
-        std::chrono::microseconds(std::uniform_int_distribution<int64_t>(whole_us / 100,
-                                                                          whole_us * 8 / 100)(rng));
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::microseconds(std::uniform_int_distribution<int64_t>(
+                              whole_us / 100, whole_us * 8 / 100)(rng));
     int status = 0;
     while (std::chrono::steady_clock::now() < deadline) {
       if (waitpid(pid, &status, WNOHANG) == pid) {
@@ -136,7 +135,8 @@ TEST(NumericalFaults, ANonFiniteLossStopsBeforeTheWeightsOrSkipsTheBatch) {
   EXPECT_NE(stop.err.find("the last checkpoint is intact"), std::string::npos) << stop.err;
   EXPECT_NO_THROW(load_model_dir(tmp.file("stop")));
 
-  const auto skip = run_dikkat("train --out " + tmp.file("skip") + kRun + blowup + " --on-nan skip");
+  const auto skip =
+      run_dikkat("train --out " + tmp.file("skip") + kRun + blowup + " --on-nan skip");
   EXPECT_EQ(skip.exit_code, 0) << skip.err;
   std::ifstream in(tmp.file("skip") + "/metrics.jsonl");
   int skipped = 0;
