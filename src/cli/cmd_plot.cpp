@@ -94,7 +94,12 @@ void run_plot(const PlotArgs& a) {
     }
     case OutputFormat::kCsv: {
       std::printf("step,train_loss,val_loss,lr\n");
-      auto field = [](double v) { return std::isfinite(v) ? std::to_string(v) : std::string(); };
+      // %.9g keeps small learning rates (std::to_string would print 1e-8 as 0.000000).
+      auto field = [](double v) {
+        char buf[32] = "";
+        if (std::isfinite(v)) std::snprintf(buf, sizeof buf, "%.9g", v);
+        return std::string(buf);
+      };
       for (const auto& r : rows)
         std::printf("%lld,%s,%s,%s\n", (long long)r.step, field(r.train_loss).c_str(),
                     field(r.val_loss).c_str(), field(r.lr).c_str());

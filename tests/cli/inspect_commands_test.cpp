@@ -167,6 +167,9 @@ TEST(PlotCommand, CurvesFromMetricsAndTheLineOfABadOne) {
   const ParsedSvg svg = run_svg("plot --metrics " + shell_quote(metrics), dir);
   EXPECT_GE(svg.count("//polyline"), 3u);
   expect_labels(svg, {"step", "learning rate"});
+  testing::write_text(metrics, "{\"step\":1,\"train_loss\":2.5,\"lr\":1e-08}\n");
+  const auto csv = run_dikkat("plot --metrics " + shell_quote(metrics) + " --format csv");
+  EXPECT_NE(csv.out.find("1,2.5,,1e-08"), std::string::npos) << csv.out;
   testing::write_text(metrics,
                       lines.substr(0, lines.find('\n') + 1) + "{\"step\":1}\n{\"step\": oops}\n");
   testing::expect_one_line_error(run_dikkat("plot --metrics " + shell_quote(metrics)),
