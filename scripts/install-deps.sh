@@ -7,6 +7,7 @@ packages=(
   libopenblas-openmp-dev           # sgemm for every matrix multiply, on OpenMP threads
   nlohmann-json3-dev               # config, tokenizer and safetensors headers
   libcli11-dev                     # command-line parsing
+  libdnnl-dev                      # oneDNN: bf16 matrix multiplies for --precision bf16
   libutf8proc-dev                  # Unicode letter/number/space classes for the BPE pre-tokenizer
   libgtest-dev                     # the test suite
   libpugixml-dev                   # the tests parse the SVGs dikkat draws

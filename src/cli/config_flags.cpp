@@ -87,6 +87,10 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
           [](RunConfig& c, const I& v) { c.train.save_every = v; });
   flag<I>(cmd, "--sample-tokens", "length of the sample printed at each evaluation",
           [](RunConfig& c, const I& v) { c.train.sample_tokens = v; });
+  flag<std::string>(cmd, "--precision",
+                    "matrix multiplies in fp32 (default) or bf16 (mixed precision: fp32 master "
+                    "weights and accumulation; fp32 on CPUs without bf16 instructions)",
+                    [](RunConfig& c, const std::string& v) { c.train.precision = v; });
   flag<std::string>(cmd, "--on-nan",
                     "a NaN or infinite loss or gradient: stop (default; the last checkpoint stays "
                     "intact) or skip the batch (marked \"skipped\" in metrics.jsonl)",

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "tensor/dropout_mask.h"
+#include "tensor/fast_math.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
@@ -25,6 +26,19 @@ void axpy(float alpha, const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] += alpha * x[i];
 }
 
+// row[0..visible) <- softmax of itself, in place.
+DIKKAT_VECTOR_CLONES void softmax_in_place(float* row, int64_t visible) {
+  float max_score = -INFINITY;
+#pragma omp simd reduction(max : max_score)
+  for (int64_t s = 0; s < visible; ++s) max_score = std::max(max_score, row[s]);
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t s = 0; s < visible; ++s) sum += (row[s] = fast_exp(row[s] - max_score));
+  const float inv = 1.0f / sum;
+#pragma omp simd
+  for (int64_t s = 0; s < visible; ++s) row[s] *= inv;
+}
+
 // probs[t, s] = softmax_s(q_t . k_s / sqrt(hs)) for s <= past + t, and exactly 0 above that.
 void attention_head_weights(const HeadView& h, int64_t tq, int64_t past, int64_t hs, float* probs) {
   const int64_t tk = past + tq;
@@ -33,15 +47,8 @@ void attention_head_weights(const HeadView& h, int64_t tq, int64_t past, int64_t
     float* row = probs + t * tk;
     const float* q = h.q + t * h.q_stride;
     const int64_t visible = past + t + 1;
-    float max_score = -INFINITY;
-    for (int64_t s = 0; s < visible; ++s) {
-      row[s] = dot(q, h.k + s * h.k_stride, hs) * scale;
-      max_score = std::max(max_score, row[s]);
-    }
-    float sum = 0.0f;
-    for (int64_t s = 0; s < visible; ++s) sum += (row[s] = std::exp(row[s] - max_score));
-    const float inv = 1.0f / sum;
-    for (int64_t s = 0; s < visible; ++s) row[s] *= inv;
+    for (int64_t s = 0; s < visible; ++s) row[s] = dot(q, h.k + s * h.k_stride, hs) * scale;
+    softmax_in_place(row, visible);
     std::fill(row + visible, row + tk, 0.0f);
   }
 }
@@ -76,12 +83,7 @@ namespace {
 void causal_softmax_rows(float* p, int64_t t_len) {
   for (int64_t t = 0; t < t_len; ++t) {
     float* row = p + t * t_len;
-    float max_score = -INFINITY;
-    for (int64_t s = 0; s <= t; ++s) max_score = std::max(max_score, row[s]);
-    float sum = 0.0f;
-    for (int64_t s = 0; s <= t; ++s) sum += (row[s] = std::exp(row[s] - max_score));
-    const float inv = 1.0f / sum;
-    for (int64_t s = 0; s <= t; ++s) row[s] *= inv;
+    softmax_in_place(row, t + 1);
     std::fill(row + t + 1, row + t_len, 0.0f);
   }
 }
@@ -167,7 +169,9 @@ Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
             for (int64_t s = 0; s <= t; ++s) row[s] *= m[s];
           }
           float weighted = 0.0f;
+#pragma omp simd reduction(+ : weighted)
           for (int64_t s = 0; s <= t; ++s) weighted += pt[s] * row[s];
+#pragma omp simd
           for (int64_t s = 0; s <= t; ++s) row[s] = pt[s] * (row[s] - weighted) * scale;
           std::fill(row + t + 1, row + t_len, 0.0f);
         }

@@ -19,11 +19,13 @@ namespace dikkat {
 #endif
 
 inline float fast_exp(float x) {
-  x = std::clamp(x, -87.0f, 88.0f);
-  // x = n ln2 + r, |r| <= ln2 / 2; ln 2 split in two so n * ln2 stays exact.
-  const float t = x * 1.44269504088896341f;
-  const int32_t n = int32_t(t + (t >= 0.0f ? 0.5f : -0.5f));
-  const float nf = float(n);
+  x = std::min(std::max(x, -87.0f), 88.0f);
+  // x = n ln2 + r, |r| <= ln2 / 2; ln 2 split in two so n * ln2 stays exact. Adding and
+  // subtracting 1.5 * 2^23 rounds to the nearest integer without a branch, which would keep
+  // the compiler from vectorising the loops around this.
+  const float round_shift = 12582912.0f;
+  const float nf = (x * 1.44269504088896341f + round_shift) - round_shift;
+  const int32_t n = int32_t(nf);
   const float r = (x - nf * 0.693359375f) - nf * -2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -36,7 +38,7 @@ inline float fast_exp(float x) {
 }
 
 inline float fast_erf(float x) {
-  x = std::clamp(x, -4.0f, 4.0f);
+  x = std::min(std::max(x, -4.0f), 4.0f);
   const float x2 = x * x;
   float p = -2.72614225801306e-10f;
   p = p * x2 + 2.77068142495902e-08f;
@@ -51,7 +53,7 @@ inline float fast_erf(float x) {
   q = q * x2 + -7.37332916720468e-03f;
   q = q * x2 + -1.42647390514189e-02f;
   // Near +-4 the rational function overshoots +-1 by a few ulp; erf never does.
-  return std::clamp(x * p / q, -1.0f, 1.0f);
+  return std::min(std::max(x * p / q, -1.0f), 1.0f);
 }
 
 }  // namespace dikkat

@@ -11,6 +11,10 @@
 
 namespace dikkat {
 
+// How the matrix multiplies of linear layers run: float32 throughout, or bf16 inputs with
+// float32 accumulation (mixed precision; everything else stays float32).
+enum class MatmulPrecision { kFp32, kBf16 };
+
 struct Node {
   Tensor value;
   Tensor grad;  // allocated (zeros) on first use, so leaves that get no gradient cost nothing
@@ -29,8 +33,10 @@ class Graph {
   // A graph that records nothing (inference): ops compute values only.
   static Graph inference() { return Graph(false); }
   Graph() : Graph(true) {}
+  explicit Graph(MatmulPrecision precision) : recording_(true), precision_(precision) {}
 
   bool recording() const { return recording_; }
+  MatmulPrecision matmul_precision() const { return precision_; }
   // The output node of an op over `inputs`: it needs a gradient if any input does.
   Var output(std::vector<int64_t> shape, std::initializer_list<const Var*> inputs) const;
   // Registers how `out`'s gradient flows to the op's inputs; a no-op when out needs none.
@@ -44,6 +50,7 @@ class Graph {
  private:
   explicit Graph(bool recording) : recording_(recording) {}
   bool recording_;
+  MatmulPrecision precision_ = MatmulPrecision::kFp32;
   std::vector<std::function<void()>> tape_;
 };
 

@@ -1,11 +1,71 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
+#include "tensor/bf16_matmul.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
+
+namespace {
+
+void add_bias_rows(const float* b, float* y, int64_t n, int64_t out) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    float* row = y + i * out;
+    for (int64_t j = 0; j < out; ++j) row[j] += b[j];
+  }
+}
+
+// db += sum over rows of dy. Columns are independent, so each thread owns a slice of db and the
+// sum order is fixed.
+void accumulate_bias_grad(const float* dy, float* db, int64_t n, int64_t out) {
+#pragma omp parallel for schedule(static)
+  for (int64_t j = 0; j < out; ++j) {
+    float acc = 0.0f;
+    for (int64_t i = 0; i < n; ++i) acc += dy[i * out + j];
+    db[j] += acc;
+  }
+}
+
+std::shared_ptr<std::vector<bf16_t>> to_bf16(const float* x, int64_t n) {
+  auto out = std::make_shared<std::vector<bf16_t>>(n);
+  float_to_bf16(x, out->data(), n);
+  return out;
+}
+
+// Mixed precision (Graph with MatmulPrecision::kBf16): the same products with bf16 copies of x,
+// W and dy and float32 accumulation. The copies of x and W are what the backward multiplies
+// with, so they are kept instead of being made again.
+Var linear_bf16(Graph& g, const Var& x, const Var& w, const Var& b) {
+  const int64_t in = w->value.size(1), out_features = w->value.size(0), n = x->value.rows();
+  std::vector<int64_t> shape = x->value.shape;
+  shape.back() = out_features;
+  Var y = g.output(shape, {&x, &w, &b});
+  auto xb = to_bf16(x->value.ptr(), n * in);
+  auto wb = to_bf16(w->value.ptr(), out_features * in);
+  bf16_matmul(n, out_features, in, {xb->data(), in, false}, {wb->data(), in, true}, false,
+              y->value.ptr(), out_features);
+  if (b) add_bias_rows(b->value.ptr(), y->value.ptr(), n, out_features);
+  g.on_backward(y, [x, w, b, y, xb, wb, n, in, out_features] {
+    OpTimer timer(OpClass::kMatmul);
+    const float* dy = y->grad_ptr();
+    auto dyb = to_bf16(dy, n * out_features);
+    if (x->requires_grad)
+      bf16_matmul(n, in, out_features, {dyb->data(), out_features, false}, {wb->data(), in, false},
+                  true, x->grad_ptr(), in);
+    if (w->requires_grad)
+      bf16_matmul(out_features, in, n, {dyb->data(), out_features, true}, {xb->data(), in, false},
+                  true, w->grad_ptr(), in);
+    if (b && b->requires_grad) accumulate_bias_grad(dy, b->grad_ptr(), n, out_features);
+  });
+  return y;
+}
+
+}  // namespace
 
 // y (N,out) = x (N,in) . W^T (in,out) + b
 void linear_forward(const float* x, const float* w, const float* b, float* y, int64_t n, int64_t in,
@@ -18,12 +78,7 @@ void linear_forward(const float* x, const float* w, const float* b, float* y, in
   }
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y,
               out);
-  if (!b) return;
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
-    float* row = y + i * out;
-    for (int64_t j = 0; j < out; ++j) row[j] += b[j];
-  }
+  if (b) add_bias_rows(b, y, n, out);
 }
 
 // dx (N,in) += dy (N,out) . W (out,in);  dW (out,in) += dy^T (out,N) . x (N,in);  db += sum_N dy
@@ -35,19 +90,14 @@ void linear_backward(const float* dy, const float* x, const float* w, float* dx,
   if (dw)
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1.0f, dy, out, x, in, 1.0f, dw,
                 in);
-  if (db) {
-    // Columns are independent, so each thread owns a slice of db and the sum order is fixed.
-#pragma omp parallel for schedule(static)
-    for (int64_t j = 0; j < out; ++j) {
-      float acc = 0.0f;
-      for (int64_t i = 0; i < n; ++i) acc += dy[i * out + j];
-      db[j] += acc;
-    }
-  }
+  if (db) accumulate_bias_grad(dy, db, n, out);
 }
 
 Var linear(Graph& g, const Var& x, const Var& w, const Var& b) {
   OpTimer timer(OpClass::kMatmul);
+  // One row is a matrix-vector product, bound by reading W: bf16 would only add a conversion.
+  if (g.matmul_precision() == MatmulPrecision::kBf16 && x->value.rows() > 1)
+    return linear_bf16(g, x, w, b);
   const int64_t in = w->value.size(1), out_features = w->value.size(0), n = x->value.rows();
   std::vector<int64_t> shape = x->value.shape;
   shape.back() = out_features;

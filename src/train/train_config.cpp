@@ -36,6 +36,8 @@ void TrainConfig::validate() const {
   require(eval_batches >= 1, "eval_batches must be at least 1");
   require(sample_tokens >= 0, "sample_tokens must be >= 0");
   require(init_std > 0.0f, "init_std must be positive");
+  require(precision == "fp32" || precision == "bf16",
+          "precision must be fp32 or bf16, got '" + precision + "'");
   require(on_nan == "stop" || on_nan == "skip",
           "on_nan must be stop or skip, got '" + on_nan + "'");
 }
@@ -61,6 +63,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"save_every", c.save_every},
        {"sample_tokens", c.sample_tokens},
        {"init_std", json_number(c.init_std)},
+       {"precision", c.precision},
        {"on_nan", c.on_nan},
        {"seed", c.seed}};
 }
@@ -87,6 +90,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   read_json_field(j, "save_every", c.save_every, "train config");
   read_json_field(j, "sample_tokens", c.sample_tokens, "train config");
   read_json_field(j, "init_std", c.init_std, "train config");
+  read_json_field(j, "precision", c.precision, "train config");
   read_json_field(j, "on_nan", c.on_nan, "train config");
   read_json_field(j, "seed", c.seed, "train config");
 }

@@ -31,6 +31,9 @@ struct TrainConfig {
   int64_t save_every = 0;       // 0 means at every evaluation
   int64_t sample_tokens = 120;  // length of the sample printed at each evaluation
   float init_std = 0.02f;
+  // Matrix multiplies of the training step: "fp32", or "bf16" (bf16 inputs, fp32 accumulation
+  // and master weights; LayerNorm, softmax and the loss stay fp32). Evaluation runs in fp32.
+  std::string precision = "fp32";
   std::string on_nan = "stop";  // a non-finite loss or gradient: "stop" the run or "skip" the batch
   uint64_t seed = 1337;
 

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "generate/text_generator.h"
 #include "io/file_io.h"
+#include "tensor/bf16_matmul.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 #include "tokenize/utf8.h"
@@ -49,6 +50,17 @@ Tokenizer make_tokenizer(const TrainConfig& tc, const std::string& text, bool qu
   return Tokenizer(std::move(bpe));
 }
 
+// The precision a run asks for, unless the CPU cannot multiply bf16 in hardware: then fp32,
+// said in one line (emulated bf16 would be slower than fp32 and no more useful).
+MatmulPrecision choose_precision(const std::string& requested) {
+  if (requested != "bf16") return MatmulPrecision::kFp32;
+  if (bf16_matmul_supported()) return MatmulPrecision::kBf16;
+  std::fprintf(stderr,
+               "notice: --precision bf16: this CPU has no bf16 instructions (AVX512-BF16 or "
+               "AMX); training in fp32\n");
+  return MatmulPrecision::kFp32;
+}
+
 // Keeps the metrics lines up to `step`: after a resume the steps past the checkpoint are redone.
 void truncate_metrics(const std::string& path, int64_t step) {
   if (!fs::exists(path)) return;
@@ -72,7 +84,8 @@ Trainer::Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options)
       tokenizer_(std::move(tokenizer)),
       options_(std::move(options)),
       rngs_(TrainingRngs::seeded(config_.train.seed)),
-      progress_(options_.quiet, options_.log_every) {}
+      progress_(options_.quiet, options_.log_every),
+      precision_(choose_precision(config_.train.precision)) {}
 
 std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& options) {
   config.train.validate();
@@ -214,7 +227,7 @@ TrainSummary Trainer::run() {
       data_->sample(Split::kTrain, b, t, rngs_.batches, x, y);
     }
     for (const auto& p : model_->parameters()) p.var->zero_grad();
-    Graph g;
+    Graph g(precision_);
     Var loss = cross_entropy(g, model_->forward(g, x, b, t, &rngs_.dropout), y);
     const float loss_value = loss->value.data[0];
     const float lr = learning_rate(tc, step_);

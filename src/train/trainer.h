@@ -6,6 +6,7 @@
 #include <string>
 
 #include "io/checkpoint.h"
+#include "tensor/graph.h"
 #include "train/adamw.h"
 #include "train/dataset.h"
 #include "train/progress.h"
@@ -59,6 +60,7 @@ class Trainer {
   int64_t step_ = 0;
   bool continuing_ = false;  // resumed from a saved training state
   ProgressPrinter progress_;
+  MatmulPrecision precision_;  // config's precision, or fp32 where the CPU lacks bf16
 };
 
 }  // namespace dikkat
