@@ -3,9 +3,10 @@
 # the warm-up), MFU against the matmul peak measured here, peak RSS, and the ratios, for
 #   S: 4 layers, 4 heads, 128 wide, context 64, batch 32 (shakespeare-cpu shape)
 #   M: 6 layers, 6 heads, 384 wide, context 256, batch 8 (shakespeare-char shape)
-# in fp32 (PyTorch with OMP_WAIT_POLICY=PASSIVE, its fastest) and PyTorch's bf16 autocast (dikkat
-# has no bf16 yet), then generation (bench/generate_speed.sh). Runs alternate: dikkat, PyTorch
-# fp32, PyTorch bf16, dikkat again, so drifts in machine speed hit both sides.
+# in fp32 (PyTorch with OMP_WAIT_POLICY=PASSIVE, its fastest) and bf16 (dikkat --precision bf16,
+# PyTorch's bf16 autocast), then generation (bench/generate_speed.sh). Runs alternate: dikkat
+# fp32 and bf16, PyTorch fp32 and bf16, dikkat fp32 and bf16 again, so drifts in machine speed
+# hit both sides.
 #
 # usage: bench/speed.sh [--steps N] [--threads T] [--write]   (--write: also bench/RESULTS.md)
 # Needs build/dikkat, /usr/bin/time, and python3 with torch (scripts/install-deps.sh --with-reference).
@@ -38,12 +39,12 @@ rows=[json.loads(l) for l in open(sys.argv[1]) if "tokens_per_s" in l]
 print(statistics.median(r["tokens_per_s"] for r in rows[int(sys.argv[2]):]))' "$1" "$skip"
 }
 
-# dikkat <name> <preset> <batch> -> "tokens_per_s peak_rss_kb"
+# dikkat <name> <preset> <batch> fp32|bf16 -> "tokens_per_s peak_rss_kb"
 run_dikkat() {
     local out="$tmp/$1"
     /usr/bin/time -f %M -o "$tmp/$1.rss" "$dikkat" train --preset "$2" --batch-size "$3" \
-        --data "$data" --out "$out" --steps "$steps" --threads "$threads" --eval-every 0 \
-        --log-every 1 --eval-batches 1 --sample-tokens 0 --quiet >&2
+        --precision "$4" --data "$data" --out "$out" --steps "$steps" --threads "$threads" \
+        --eval-every 0 --log-every 1 --eval-batches 1 --sample-tokens 0 --quiet >&2
     echo "$(median_rate "$out/metrics.jsonl") $(cat "$tmp/$1.rss")"
 }
 
@@ -66,13 +67,15 @@ bf16_peak="$(sed -n 's/.*bf16_gflops=\([0-9.]*\).*/\1/p' <<<"$peak")"
 results="$tmp/results"
 for cfg in "S shakespeare-cpu 32" "M shakespeare-char 8"; do
     read -r name preset batch <<<"$cfg"
-    echo "config $name: dikkat, PyTorch fp32, PyTorch bf16, dikkat ..." >&2
-    d1="$(run_dikkat "${name}1" "$preset" "$batch")"
+    echo "config $name: dikkat fp32, bf16, PyTorch fp32, bf16, dikkat fp32, bf16 ..." >&2
+    d1="$(run_dikkat "${name}1" "$preset" "$batch" fp32)"
+    b1="$(run_dikkat "${name}b1" "$preset" "$batch" bf16)"
     p32="$(run_pytorch "${name}p32" "$preset" "$batch" fp32)"
     p16="$(run_pytorch "${name}p16" "$preset" "$batch" bf16)"
-    d2="$(run_dikkat "${name}2" "$preset" "$batch")"
+    d2="$(run_dikkat "${name}2" "$preset" "$batch" fp32)"
+    b2="$(run_dikkat "${name}b2" "$preset" "$batch" bf16)"
     info="$("$dikkat" info --preset "$preset" --json)"
-    echo "$name $batch $d1 $d2 $p32 $p16 $info" >>"$results"
+    echo "$name $batch $d1 $d2 $b1 $b2 $p32 $p16 $info" >>"$results"
 done
 
 table="$("$py" - "$results" "$fp32_peak" "$bf16_peak" "$threads" "$steps" <<'PY'
@@ -83,19 +86,21 @@ print(f"Training: median tokens/s of steps 6..{steps}; MFU = tokens/s x (6 param
 print("| config | run | tokens/s | MFU | peak RSS (MB) | dikkat / this |")
 print("|---|---|---:|---:|---:|---:|")
 for line in open(path):
-    f = line.split(maxsplit=10)
+    f = line.split(maxsplit=14)
     name, batch = f[0], f[1]
-    d = [(float(f[2]), int(f[3])), (float(f[4]), int(f[5]))]
-    p32, p16 = (float(f[6]), int(f[7])), (float(f[8]), int(f[9]))
-    info = json.loads(f[10])
+    runs = [(float(f[i]), int(f[i + 1])) for i in range(2, 14, 2)]
+    d, b, p32, p16 = runs[0:2], runs[2:4], runs[4], runs[5]
+    info = json.loads(f[14])
     m = info["model"]
     flops = 6 * info["parameters"] + 12 * m["n_layer"] * m["n_embd"] * m["context"]
-    dk = sum(r for r, _ in d) / 2
-    rss = max(k for _, k in d)
     label = f"{name} ({m['n_layer']}x{m['n_head']}x{m['n_embd']}, ctx {m['context']}, batch {batch})"
-    print(f"| {label} | dikkat fp32 | {dk:,.0f} ({d[0][0]:,.0f}, {d[1][0]:,.0f}) | {dk * flops / fp32_peak / 1e9:.0%} | {rss / 1024:.0f} | |")
-    print(f"| | PyTorch fp32 | {p32[0]:,.0f} | {p32[0] * flops / fp32_peak / 1e9:.0%} | {p32[1] / 1024:.0f} | {dk / p32[0]:.2f}x |")
-    print(f"| | PyTorch bf16 autocast | {p16[0]:,.0f} | {p16[0] * flops / bf16_peak / 1e9:.0%} | {p16[1] / 1024:.0f} | {dk / p16[0]:.2f}x |")
+    for precision, pair, peak, peer in (("fp32", d, fp32_peak, p32), ("bf16", b, bf16_peak, p16)):
+        rate = sum(r for r, _ in pair) / 2
+        rss = max(k for _, k in pair)
+        peer_name = "PyTorch fp32" if precision == "fp32" else "PyTorch bf16 autocast"
+        print(f"| {label} | dikkat {precision} | {rate:,.0f} ({pair[0][0]:,.0f}, {pair[1][0]:,.0f}) | {rate * flops / peak / 1e9:.0%} | {rss / 1024:.0f} | |")
+        print(f"| | {peer_name} | {peer[0]:,.0f} | {peer[0] * flops / peak / 1e9:.0%} | {peer[1] / 1024:.0f} | {rate / peer[0]:.2f}x |")
+        label = ""
 PY
 )"
 echo "$table"

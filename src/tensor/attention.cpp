@@ -72,114 +72,194 @@ void attention_head_forward(const HeadView& h, int64_t tq, int64_t past, int64_t
   attention_head_mix(probs, h.v, h.v_stride, tq, past, head_size, out, out_stride);
 }
 
-// Training's attention, one (batch, head) at a time through BLAS: S = Q Kᵀ / √hs for the whole
-// T x T block (the upper triangle is computed and then ignored: at these sizes a GEMM is
-// several times faster than the triangle as dot products), the causal softmax row by row, and
-// Y = P V. The backward is four more GEMMs per head. Heads run in parallel; inside a parallel
-// region OpenBLAS runs each GEMM on the calling thread.
+// Training's attention, flash-attention style: for each (batch, head), queries and keys go in
+// tiles of kAttentionTile rows; a tile of scores S = Q Kᵀ / √hs is one small GEMM, the softmax is
+// computed online (a running row maximum m and sum l, earlier output rescaled when m grows), and
+// tiles entirely above the causal diagonal are never computed. Only the output and each row's
+// log-sum-exp are kept, so memory grows linearly with the context. The backward recomputes each
+// tile's probabilities from Q, K and the log-sum-exp. Dropout on the probabilities uses the
+// counter-based mask of element (b, h, t, s) of the whole (B,H,T,T) mask, made tile by tile.
+// (batch, head) pairs run in parallel; inside a parallel region OpenBLAS runs on the calling
+// thread.
 namespace {
 
-// p (T,T) <- causal softmax of the scores already in p; zeros above the diagonal.
-void causal_softmax_rows(float* p, int64_t t_len) {
-  for (int64_t t = 0; t < t_len; ++t) {
-    float* row = p + t * t_len;
-    softmax_in_place(row, t + 1);
-    std::fill(row + t + 1, row + t_len, 0.0f);
+struct AttentionShape {
+  int64_t t_len, n_head, c, hs;
+  int64_t stride() const { return 3 * c; }  // floats between rows of qkv
+};
+
+// Per-thread tile buffers, sized once and kept across steps.
+struct TileScratch {
+  std::vector<float> s, p, mask;
+  std::vector<float> row_d;  // the backward's D, one per query row of the head
+  TileScratch() : s(kAttentionTile * kAttentionTile), p(s.size()), mask(kAttentionTile) {}
+};
+
+TileScratch& tile_scratch() {
+  thread_local TileScratch scratch;
+  return scratch;
+}
+
+// Row t (absolute) sees keys j0 .. t of the tile starting at key j0: how many of `cols`.
+int64_t visible_keys(int64_t t, int64_t j0, int64_t cols) { return std::min(cols, t - j0 + 1); }
+
+void attention_head_tiles_forward(const AttentionShape& a, const float* q, float* out, float* lse,
+                                  uint64_t mask_key, float dropout_p, int64_t mask_first) {
+  TileScratch& tile = tile_scratch();
+  const int64_t stride = a.stride(), ld = kAttentionTile;
+  const float scale = 1.0f / std::sqrt(float(a.hs));
+  const float *k = q + a.c, *v = q + 2 * a.c;
+  float row_max[kAttentionTile], row_sum[kAttentionTile];
+  for (int64_t i0 = 0; i0 < a.t_len; i0 += kAttentionTile) {
+    const int64_t rows = std::min(kAttentionTile, a.t_len - i0);
+    float* o = out + i0 * a.c;
+    for (int64_t r = 0; r < rows; ++r) std::fill_n(o + r * a.c, a.hs, 0.0f);
+    std::fill_n(row_max, rows, -INFINITY);
+    std::fill_n(row_sum, rows, 0.0f);
+    for (int64_t j0 = 0; j0 < i0 + rows; j0 += kAttentionTile) {
+      const int64_t cols = std::min(kAttentionTile, a.t_len - j0);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, scale,
+                  q + i0 * stride, stride, k + j0 * stride, stride, 0.0f, tile.s.data(), ld);
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t t = i0 + r, n = visible_keys(t, j0, cols);
+        float* srow = tile.s.data() + r * ld;
+        float tile_max = -INFINITY;
+#pragma omp simd reduction(max : tile_max)
+        for (int64_t c = 0; c < n; ++c) tile_max = std::max(tile_max, srow[c]);
+        const float new_max = std::max(row_max[r], tile_max);
+        // Underflows to ~0 while row_max is still -inf, when the output and sum are 0 anyway.
+        const float rescale = fast_exp(row_max[r] - new_max);
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t c = 0; c < n; ++c) sum += (srow[c] = fast_exp(srow[c] - new_max));
+        std::fill(srow + n, srow + cols, 0.0f);
+        row_sum[r] = row_sum[r] * rescale + sum;
+        row_max[r] = new_max;
+        float* orow = o + r * a.c;
+#pragma omp simd
+        for (int64_t d = 0; d < a.hs; ++d) orow[d] *= rescale;
+        if (dropout_p > 0.0f) {
+          dropout_mask_span(mask_key, dropout_p, mask_first + t * a.t_len + j0, tile.mask.data(),
+                            n);
+#pragma omp simd
+          for (int64_t c = 0; c < n; ++c) srow[c] *= tile.mask[c];
+        }
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, a.hs, cols, 1.0f, tile.s.data(),
+                  ld, v + j0 * stride, stride, 1.0f, o, a.c);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const float inv = 1.0f / row_sum[r];
+      float* orow = o + r * a.c;
+#pragma omp simd
+      for (int64_t d = 0; d < a.hs; ++d) orow[d] *= inv;
+      lse[i0 + r] = row_max[r] + std::log(row_sum[r]);
+    }
+  }
+}
+
+// With P the probabilities, M the dropout mask, Pd = P * M, O the output and dO its gradient:
+//   dV += Pdᵀ dO    dP = (dO Vᵀ) * M    dS = P * (dP - D) / √hs with D = rowsum(dO * O)
+//   dQ += dS K      dK += dSᵀ Q
+// (rowsum(P * dP) = dO · Σ Pd V = dO · O, so D needs neither P nor M in full.)
+void attention_head_tiles_backward(const AttentionShape& a, const float* q, float* dq,
+                                   const float* out, const float* dout, const float* lse,
+                                   uint64_t mask_key, float dropout_p, int64_t mask_first) {
+  TileScratch& tile = tile_scratch();
+  const int64_t stride = a.stride(), ld = kAttentionTile;
+  const float scale = 1.0f / std::sqrt(float(a.hs));
+  const float *k = q + a.c, *v = q + 2 * a.c;
+  float *dk = dq + a.c, *dv = dq + 2 * a.c;
+  tile.row_d.resize(a.t_len);
+  float *row_d = tile.row_d.data(), *mask = tile.mask.data();
+  for (int64_t t = 0; t < a.t_len; ++t) row_d[t] = dot(dout + t * a.c, out + t * a.c, a.hs);
+  for (int64_t j0 = 0; j0 < a.t_len; j0 += kAttentionTile) {
+    const int64_t cols = std::min(kAttentionTile, a.t_len - j0);
+    for (int64_t i0 = j0; i0 < a.t_len; i0 += kAttentionTile) {
+      const int64_t rows = std::min(kAttentionTile, a.t_len - i0);
+      const float* qi = q + i0 * stride;
+      const float* dout_i = dout + i0 * a.c;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, scale, qi, stride,
+                  k + j0 * stride, stride, 0.0f, tile.p.data(), ld);
+      // tile.p <- P; tile.s <- Pd (the probabilities dropout kept, scaled)
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t t = i0 + r, n = visible_keys(t, j0, cols);
+        float *prow = tile.p.data() + r * ld, *pdrow = tile.s.data() + r * ld;
+#pragma omp simd
+        for (int64_t c = 0; c < n; ++c) prow[c] = fast_exp(prow[c] - lse[t]);
+        std::fill(prow + n, prow + cols, 0.0f);
+        if (dropout_p > 0.0f) {
+          dropout_mask_span(mask_key, dropout_p, mask_first + t * a.t_len + j0, mask, n);
+#pragma omp simd
+          for (int64_t c = 0; c < n; ++c) pdrow[c] = prow[c] * mask[c];
+          std::fill(pdrow + n, pdrow + cols, 0.0f);
+        }
+      }
+      const float* pd = dropout_p > 0.0f ? tile.s.data() : tile.p.data();
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cols, a.hs, rows, 1.0f, pd, ld, dout_i,
+                  a.c, 1.0f, dv + j0 * stride, stride);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, 1.0f, dout_i, a.c,
+                  v + j0 * stride, stride, 0.0f, tile.s.data(), ld);
+      // tile.s <- dS
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t t = i0 + r, n = visible_keys(t, j0, cols);
+        const float* prow = tile.p.data() + r * ld;
+        float* dsrow = tile.s.data() + r * ld;
+        if (dropout_p > 0.0f) {
+          dropout_mask_span(mask_key, dropout_p, mask_first + t * a.t_len + j0, mask, n);
+#pragma omp simd
+          for (int64_t c = 0; c < n; ++c) dsrow[c] *= mask[c];
+        }
+#pragma omp simd
+        for (int64_t c = 0; c < n; ++c) dsrow[c] = prow[c] * (dsrow[c] - row_d[t]) * scale;
+        std::fill(dsrow + n, dsrow + cols, 0.0f);
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, a.hs, cols, 1.0f,
+                  tile.s.data(), ld, k + j0 * stride, stride, 1.0f, dq + i0 * stride, stride);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cols, a.hs, rows, 1.0f, tile.s.data(),
+                  ld, qi, stride, 1.0f, dk + j0 * stride, stride);
+    }
   }
 }
 
 }  // namespace
 
 Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
-                     std::mt19937_64* rng, Tensor* probs_out) {
+                     std::mt19937_64* rng) {
   OpTimer timer(OpClass::kAttention);
   const int64_t b_len = qkv->value.size(0), t_len = qkv->value.size(1);
   const int64_t c = qkv->value.size(2) / 3, hs = c / n_head;
   if (qkv->value.size(2) != 3 * c || hs * n_head != c)
     throw Error("causal_attention: last axis " + std::to_string(qkv->value.size(2)) +
                 " is not 3 x n_head x head_size");
+  const AttentionShape shape{t_len, n_head, c, hs};
   Var y = g.output({b_len, t_len, c}, {&qkv});
-  const int64_t tt = t_len * t_len;
-  auto probs = std::make_shared<std::vector<float>>(b_len * n_head * tt);
+  auto lse = std::make_shared<std::vector<float>>(b_len * n_head * t_len);
   const bool use_dropout = dropout_p > 0.0f && g.recording() && rng;
-  auto mask = std::make_shared<std::vector<float>>();
-  auto dropped = std::make_shared<std::vector<float>>();
-  if (use_dropout) {
-    mask->resize(probs->size());
-    dropped->resize(probs->size());
-    fill_dropout_mask((*rng)(), dropout_p, mask->data(), int64_t(mask->size()));
-  }
+  const float p = use_dropout ? dropout_p : 0.0f;
+  const uint64_t mask_key = use_dropout ? (*rng)() : 0;
   const float* base = qkv->value.ptr();
   float* out = y->value.ptr();
-  const int64_t stride = 3 * c;
-  const float scale = 1.0f / std::sqrt(float(hs));
 #pragma omp parallel for schedule(static)
   for (int64_t bh = 0; bh < b_len * n_head; ++bh) {
     const int64_t b = bh / n_head, hd = bh % n_head;
-    const float* q = base + b * t_len * stride + hd * hs;
-    float* p = probs->data() + bh * tt;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t_len, t_len, hs, scale, q, stride, q + c,
-                stride, 0.0f, p, t_len);
-    causal_softmax_rows(p, t_len);
-    const float* used = p;
-    if (use_dropout) {
-      float* pd = dropped->data() + bh * tt;
-      const float* m = mask->data() + bh * tt;
-      for (int64_t i = 0; i < tt; ++i) pd[i] = p[i] * m[i];
-      used = pd;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, used, t_len,
-                q + 2 * c, stride, 0.0f, out + b * t_len * c + hd * hs, c);
+    attention_head_tiles_forward(shape, base + b * t_len * 3 * c + hd * hs,
+                                 out + b * t_len * c + hd * hs, lse->data() + bh * t_len, mask_key,
+                                 p, bh * t_len * t_len);
   }
-  if (probs_out) {
-    probs_out->shape = {b_len, n_head, t_len, t_len};
-    probs_out->data = *probs;
-  }
-  // With P the weights, Pd = P * M the weights used (M the dropout mask), dY the output's grad:
-  //   dV += Pdᵀ dY    dPd = dY Vᵀ    dP = dPd * M
-  //   dS = P * (dP - rowsum(P * dP)) / √hs    dQ += dS K    dK += dSᵀ Q
-  g.on_backward(y, [qkv, y, probs, mask, dropped, b_len, t_len, n_head, c, hs, tt, scale] {
+  g.on_backward(y, [qkv, y, lse, shape, b_len, mask_key, p] {
     OpTimer timer(OpClass::kAttention);
-    const int64_t stride = 3 * c;
+    const int64_t t_len = shape.t_len, c = shape.c, hs = shape.hs, n_head = shape.n_head;
     const float* base = qkv->value.ptr();
     float* dbase = qkv->grad_ptr();
-    const float* dy_all = y->grad_ptr();
-    const bool with_mask = !mask->empty();
-#pragma omp parallel
-    {
-      std::vector<float> ds(tt);
-#pragma omp for schedule(static)
-      for (int64_t bh = 0; bh < b_len * n_head; ++bh) {
-        const int64_t b = bh / n_head, hd = bh % n_head;
-        const int64_t offset = b * t_len * stride + hd * hs;
-        const float *q = base + offset, *k = q + c, *v = q + 2 * c;
-        float *dq = dbase + offset, *dk = dq + c, *dv = dq + 2 * c;
-        const float* dy = dy_all + b * t_len * c + hd * hs;
-        const float* p = probs->data() + bh * tt;
-        const float* used = with_mask ? dropped->data() + bh * tt : p;
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, used, t_len,
-                    dy, c, 1.0f, dv, stride);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t_len, t_len, hs, 1.0f, dy, c, v,
-                    stride, 0.0f, ds.data(), t_len);
-        for (int64_t t = 0; t < t_len; ++t) {
-          float* row = ds.data() + t * t_len;
-          const float* pt = p + t * t_len;
-          if (with_mask) {
-            const float* m = mask->data() + bh * tt + t * t_len;
-            for (int64_t s = 0; s <= t; ++s) row[s] *= m[s];
-          }
-          float weighted = 0.0f;
-#pragma omp simd reduction(+ : weighted)
-          for (int64_t s = 0; s <= t; ++s) weighted += pt[s] * row[s];
-#pragma omp simd
-          for (int64_t s = 0; s <= t; ++s) row[s] = pt[s] * (row[s] - weighted) * scale;
-          std::fill(row + t + 1, row + t_len, 0.0f);
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, ds.data(),
-                    t_len, k, stride, 1.0f, dq, stride);
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, t_len, hs, t_len, 1.0f, ds.data(),
-                    t_len, q, stride, 1.0f, dk, stride);
-      }
+    const float *out = y->value.ptr(), *dout = y->grad_ptr();
+#pragma omp parallel for schedule(static)
+    for (int64_t bh = 0; bh < b_len * n_head; ++bh) {
+      const int64_t b = bh / n_head, hd = bh % n_head;
+      const int64_t in_offset = b * t_len * 3 * c + hd * hs, out_offset = b * t_len * c + hd * hs;
+      attention_head_tiles_backward(shape, base + in_offset, dbase + in_offset, out + out_offset,
+                                    dout + out_offset, lse->data() + bh * t_len, mask_key, p,
+                                    bh * t_len * t_len);
     }
   });
   return y;

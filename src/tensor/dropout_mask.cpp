@@ -1,5 +1,7 @@
 #include "tensor/dropout_mask.h"
 
+#include <algorithm>
+
 #include "tensor/fast_math.h"
 
 namespace dikkat {
@@ -15,13 +17,22 @@ inline uint64_t mix64(uint64_t z) {
 
 }  // namespace
 
-DIKKAT_VECTOR_CLONES void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n) {
+DIKKAT_VECTOR_CLONES void dropout_mask_span(uint64_t key, float p, int64_t first, float* mask,
+                                            int64_t n) {
   // Keep when the top 24 bits, read as a fraction of 2^24, are >= p.
   const uint64_t threshold = uint64_t(double(p) * double(1 << 24));
   const float keep = 1.0f / (1.0f - p);
-#pragma omp parallel for simd schedule(static)
+#pragma omp simd
   for (int64_t i = 0; i < n; ++i)
-    mask[i] = (mix64(key + uint64_t(i) * 0x9e3779b97f4a7c15ULL) >> 40) < threshold ? 0.0f : keep;
+    mask[i] = (mix64(key + uint64_t(first + i) * 0x9e3779b97f4a7c15ULL) >> 40) < threshold ? 0.0f
+                                                                                          : keep;
+}
+
+void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n) {
+  constexpr int64_t kChunk = 1 << 14;
+#pragma omp parallel for schedule(static)
+  for (int64_t start = 0; start < n; start += kChunk)
+    dropout_mask_span(key, p, start, mask + start, std::min(kChunk, n - start));
 }
 
 }  // namespace dikkat

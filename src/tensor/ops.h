@@ -69,11 +69,12 @@ struct HeadView {
 };
 void attention_head_forward(const HeadView& h, int64_t tq, int64_t past, int64_t head_size,
                             float* probs, float* out, int64_t out_stride);
-// qkv (B,T,3C) laid out [q | k | v], heads contiguous inside each; out (B,T,C).
-// When `probs_out` is given it receives the (B,H,T,T) attention weights after the mask and
-// softmax (before dropout), for the look-inside tools.
+// qkv (B,T,3C) laid out [q | k | v], heads contiguous inside each; out (B,T,C). Computed in tiles
+// of kAttentionTile queries x keys without materialising the (T,T) weights: memory is linear in T.
+// Dropout (training only) drops attention weights after the softmax.
+inline constexpr int64_t kAttentionTile = 64;
 Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
-                     std::mt19937_64* rng, Tensor* probs_out = nullptr);
+                     std::mt19937_64* rng);
 
 // ---- cross_entropy.cpp: mean negative log-likelihood of targets under softmax(logits) ----------
 // logits (N,V), targets (N) -> scalar. Targets must be < V.
