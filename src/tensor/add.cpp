@@ -50,12 +50,20 @@ Var add_rows(Graph& g, const Var& x, const Var& table) {
     const float* dy = y->grad_ptr();
     if (x->requires_grad) {
       float* dx = x->grad_ptr();
+#pragma omp parallel for simd schedule(static)
       for (int64_t i = 0; i < rows * c; ++i) dx[i] += dy[i];
     }
     if (table->requires_grad) {
+      // Position t's gradient sums rows t, t + T, t + 2T, ...: each thread owns whole positions.
       float* dt = table->grad_ptr();
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < c; ++j) dt[(r % t_len) * c + j] += dy[r * c + j];
+      const int64_t batches = rows / t_len;
+#pragma omp parallel for schedule(static)
+      for (int64_t t = 0; t < t_len; ++t)
+        for (int64_t bi = 0; bi < batches; ++bi) {
+          const float* row = dy + (bi * t_len + t) * c;
+#pragma omp simd
+          for (int64_t j = 0; j < c; ++j) dt[t * c + j] += row[j];
+        }
     }
   });
   return y;

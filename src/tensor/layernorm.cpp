@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "tensor/column_sums.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
@@ -12,13 +13,21 @@ void layernorm_forward(const float* x, const float* w, const float* b, float* ou
   for (int64_t i = 0; i < n; ++i) {
     const float* xi = x + i * c;
     float m = 0.0f;
+#pragma omp simd reduction(+ : m)
     for (int64_t j = 0; j < c; ++j) m += xi[j];
     m /= float(c);
     float var = 0.0f;
+#pragma omp simd reduction(+ : var)
     for (int64_t j = 0; j < c; ++j) var += (xi[j] - m) * (xi[j] - m);
     const float r = 1.0f / std::sqrt(var / float(c) + eps);
     float* oi = out + i * c;
-    for (int64_t j = 0; j < c; ++j) oi[j] = (xi[j] - m) * r * w[j] + (b ? b[j] : 0.0f);
+    if (b) {
+#pragma omp simd
+      for (int64_t j = 0; j < c; ++j) oi[j] = (xi[j] - m) * r * w[j] + b[j];
+    } else {
+#pragma omp simd
+      for (int64_t j = 0; j < c; ++j) oi[j] = (xi[j] - m) * r * w[j];
+    }
     if (mean) mean[i] = m;
     if (rstd) rstd[i] = r;
   }
@@ -34,6 +43,7 @@ static void layernorm_backward(const float* dout, const float* x, const float* w
     for (int64_t i = 0; i < n; ++i) {
       const float *xi = x + i * c, *di = dout + i * c;
       float mean_g = 0.0f, mean_gx = 0.0f;
+#pragma omp simd reduction(+ : mean_g, mean_gx)
       for (int64_t j = 0; j < c; ++j) {
         const float xhat = (xi[j] - mean[i]) * rstd[i];
         mean_g += di[j] * w[j];
@@ -42,6 +52,7 @@ static void layernorm_backward(const float* dout, const float* x, const float* w
       mean_g /= float(c);
       mean_gx /= float(c);
       float* dxi = dx + i * c;
+#pragma omp simd
       for (int64_t j = 0; j < c; ++j) {
         const float xhat = (xi[j] - mean[i]) * rstd[i];
         dxi[j] += rstd[i] * (di[j] * w[j] - mean_g - xhat * mean_gx);
@@ -49,17 +60,22 @@ static void layernorm_backward(const float* dout, const float* x, const float* w
     }
   }
   if (dw || db) {
-    // Each thread owns whole columns, so summation order is fixed whatever the thread count.
-#pragma omp parallel for schedule(static)
+    // sums[0..c): dw's terms dout * xhat; sums[c..2c): db's terms dout.
+    std::vector<float> sums(2 * c, 0.0f);
+    accumulate_column_sums(
+        n, 2 * c,
+        [&](int64_t i, float* acc) {
+          const float *xi = x + i * c, *di = dout + i * c;
+#pragma omp simd
+          for (int64_t j = 0; j < c; ++j) {
+            acc[j] += di[j] * (xi[j] - mean[i]) * rstd[i];
+            acc[c + j] += di[j];
+          }
+        },
+        sums.data());
     for (int64_t j = 0; j < c; ++j) {
-      float sw = 0.0f, sb = 0.0f;
-      for (int64_t i = 0; i < n; ++i) {
-        const float d = dout[i * c + j];
-        sw += d * (x[i * c + j] - mean[i]) * rstd[i];
-        sb += d;
-      }
-      if (dw) dw[j] += sw;
-      if (db) db[j] += sb;
+      if (dw) dw[j] += sums[j];
+      if (db) db[j] += sums[c + j];
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tensor/bf16_matmul.h"
+#include "tensor/column_sums.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
@@ -16,19 +17,20 @@ void add_bias_rows(const float* b, float* y, int64_t n, int64_t out) {
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) {
     float* row = y + i * out;
+#pragma omp simd
     for (int64_t j = 0; j < out; ++j) row[j] += b[j];
   }
 }
 
-// db += sum over rows of dy. Columns are independent, so each thread owns a slice of db and the
-// sum order is fixed.
 void accumulate_bias_grad(const float* dy, float* db, int64_t n, int64_t out) {
-#pragma omp parallel for schedule(static)
-  for (int64_t j = 0; j < out; ++j) {
-    float acc = 0.0f;
-    for (int64_t i = 0; i < n; ++i) acc += dy[i * out + j];
-    db[j] += acc;
-  }
+  accumulate_column_sums(
+      n, out,
+      [&](int64_t i, float* acc) {
+        const float* row = dy + i * out;
+#pragma omp simd
+        for (int64_t j = 0; j < out; ++j) acc[j] += row[j];
+      },
+      db);
 }
 
 std::shared_ptr<std::vector<bf16_t>> to_bf16(const float* x, int64_t n) {

@@ -15,7 +15,9 @@ class AdamW {
  public:
   AdamW(const std::vector<NamedParameter>& params, const TrainConfig& config);
 
-  void step(float lr);  // one update from each parameter's current gradient
+  // One update from each parameter's current gradient times grad_scale (gradient clipping's
+  // factor, applied here so clipping costs no pass of its own over the gradients).
+  void step(float lr, float grad_scale = 1.0f);
   int64_t steps_taken() const { return t_; }
   void set_steps_taken(int64_t t) { t_ = t; }
   std::vector<Tensor>& first_moments() { return m_; }
@@ -28,11 +30,13 @@ class AdamW {
   std::vector<Tensor> m_, v_;
 };
 
-// sqrt(sum of every gradient squared), summed in double in a fixed order.
 // The name of the first parameter (in model order) whose gradient holds a NaN or an infinity.
 std::string first_non_finite_gradient(const std::vector<NamedParameter>& params);
+// sqrt(sum of every gradient squared), summed in double in an order that does not depend on the
+// thread count.
 double global_grad_norm(const std::vector<NamedParameter>& params);
-// Scales all gradients by max_norm / (norm + 1e-6) when norm exceeds max_norm (torch's rule).
-void clip_grad_norm(const std::vector<NamedParameter>& params, double norm, float max_norm);
+// The factor gradients are scaled by to clip their global norm to max_norm (torch's rule):
+// max_norm / (norm + 1e-6) when norm exceeds max_norm, else 1. max_norm 0 turns clipping off.
+float clip_coefficient(double norm, float max_norm);
 
 }  // namespace dikkat

@@ -251,8 +251,7 @@ TrainSummary Trainer::run() {
       progress_.message(what + "; batch skipped");
     } else {
       OpTimer timer(OpClass::kOptimizer);
-      clip_grad_norm(model_->parameters(), norm, tc.grad_clip);
-      optimizer_->step(lr);
+      optimizer_->step(lr, clip_coefficient(norm, tc.grad_clip));
     }
     ++step_;
     const double step_seconds = seconds_since(step_start);

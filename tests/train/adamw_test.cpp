@@ -42,10 +42,38 @@ TEST(GradClip, ScalesToTheLimitOnlyWhenAbove) {
   std::vector<NamedParameter> params = {{"a", a, false}};
   const double norm = global_grad_norm(params);
   EXPECT_DOUBLE_EQ(norm, 5.0);
-  clip_grad_norm(params, norm, 10.0f);
-  EXPECT_FLOAT_EQ(a->grad.data[0], 3.0f);
-  clip_grad_norm(params, norm, 1.0f);
-  EXPECT_NEAR(global_grad_norm(params), 1.0, 1e-5);
+  EXPECT_EQ(clip_coefficient(norm, 10.0f), 1.0f);
+  EXPECT_EQ(clip_coefficient(norm, 0.0f), 1.0f);
+  EXPECT_NEAR(clip_coefficient(norm, 1.0f) * norm, 1.0, 1e-6);
+}
+
+// A gradient of many blocks: the parallel sum equals a plain sum in double.
+TEST(GradClip, NormOfALargeGradient) {
+  Var a = make_var(Tensor({100000}), true), b = make_var(Tensor({7}), true);
+  double want = 0.0;
+  for (int64_t i = 0; i < 100000; ++i) {
+    a->grad_ptr()[i] = float(i % 13) - 6.0f;
+    want += double(a->grad.data[i]) * a->grad.data[i];
+  }
+  for (int64_t i = 0; i < 7; ++i) want += double(b->grad_ptr()[i] = 0.5f) * 0.5;
+  EXPECT_NEAR(global_grad_norm({{"a", a, true}, {"b", b, false}}), std::sqrt(want), 1e-9);
+}
+
+// Clipping inside the update: step(lr, s) on gradient g equals step(lr) on gradient s * g.
+TEST(AdamW, GradScaleEqualsScaledGradients) {
+  TrainConfig c;
+  auto run = [&](float grad, float scale) {
+    Var w = make_var(Tensor({2, 2}), true);
+    std::vector<NamedParameter> params = {{"w", w, true}};
+    AdamW opt(params, c);
+    for (int t = 0; t < 3; ++t) {
+      for (int i = 0; i < 4; ++i) w->grad_ptr()[i] = grad * float(i + 1);
+      opt.step(0.01f, scale);
+    }
+    return w->value.data;
+  };
+  const auto scaled = run(2.0f, 0.25f), plain = run(0.5f, 1.0f);
+  for (int i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(scaled[i], plain[i]);
 }
 
 }  // namespace
