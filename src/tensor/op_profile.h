@@ -29,6 +29,17 @@ class OpProfile {
   static OpProfile& global();
   bool enabled() const { return enabled_; }
   void enable() { enabled_ = true; }
+  // Evaluation and sampling run the same ops outside the timed steps: they are left out.
+  class Pause {
+   public:
+    Pause() : was_(global().enabled_) { global().enabled_ = false; }
+    ~Pause() { global().enabled_ = was_; }
+    Pause(const Pause&) = delete;
+    Pause& operator=(const Pause&) = delete;
+
+   private:
+    bool was_;
+  };
   void add(OpClass c, double seconds) { seconds_[size_t(c)] += seconds; }
   double seconds(OpClass c) const { return seconds_[size_t(c)]; }
   // A table of each class's seconds and share of `step_seconds` (the steps' total wall time),

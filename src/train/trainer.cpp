@@ -148,6 +148,7 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
 }
 
 float Trainer::evaluate(Split split) {
+  OpProfile::Pause not_a_training_step;
   const int64_t b = config_.train.batch_size, t = config_.model.context;
   std::vector<int32_t> x, y;
   double total = 0.0;
@@ -175,6 +176,7 @@ void Trainer::append_metrics(const std::string& line) {
 
 void Trainer::print_sample() {
   if (config_.train.sample_tokens == 0) return;
+  OpProfile::Pause not_a_training_step;
   // Greedy, like the seed's loop, from the same validation character every time: successive
   // samples show what changed. Greedy decoding draws nothing, so the training streams stay
   // untouched and a fixed local generator serves both the start position and the sampler.
