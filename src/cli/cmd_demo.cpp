@@ -65,7 +65,7 @@ void draw_embeddings(const Gpt& before, const Gpt& after, const Tokenizer& tok,
                      const std::string& path) {
   const Tensor &b = before.token_embedding()->value, &n = after.token_embedding()->value;
   const int64_t c = n.size(1);
-  std::vector<float> both = n.data;
+  std::vector<float> both(n.data.begin(), n.data.end());
   both.insert(both.end(), b.data.begin(), b.data.end());
   const PcaBasis basis = fit_pca(both.data(), int64_t(both.size()) / c, c, 3);
   ScatterPanel left{"untrained (step 0)", {}, {}}, right{"trained", {}, {}};

@@ -68,11 +68,12 @@ Rows table_rows(const EmbeddingsArgs& a, const LoadedModel& m) {
   const Tensor& wte = m.model->token_embedding()->value;
   for (int64_t id = 0; id < wte.size(0); ++id)
     r.labels.push_back(visible_token(m.tokenizer.decode_one(int32_t(id))));
-  r.now = wte.data;
+  r.now.assign(wte.data.begin(), wte.data.end());
   r.now_title = "step " + std::to_string(m.step);
   if (!a.compare.empty()) {
     const LoadedModel other = load_compared(a, m);
-    r.before = other.model->token_embedding()->value.data;
+    const FloatBuffer& before = other.model->token_embedding()->value.data;
+    r.before.assign(before.begin(), before.end());
     r.before_title = "step " + std::to_string(other.step) +
                      (compares_a_step(a.compare) ? std::string() : " (" + a.compare + ")");
   }

@@ -234,7 +234,7 @@ Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
                 " is not 3 x n_head x head_size");
   const AttentionShape shape{t_len, n_head, c, hs};
   Var y = g.output({b_len, t_len, c}, {&qkv});
-  auto lse = std::make_shared<std::vector<float>>(b_len * n_head * t_len);
+  auto lse = std::make_shared<FloatBuffer>(b_len * n_head * t_len);
   const bool use_dropout = dropout_p > 0.0f && g.recording() && rng;
   const float p = use_dropout ? dropout_p : 0.0f;
   const uint64_t mask_key = use_dropout ? (*rng)() : 0;

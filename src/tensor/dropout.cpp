@@ -12,16 +12,20 @@ Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng) {
   if (p <= 0.0f || !g.recording()) return x;
   Var y = g.output(x->value.shape, {&x});
   const int64_t n = x->value.numel();
-  auto mask = std::make_shared<std::vector<float>>(n);
+  auto mask = std::make_shared<FloatBuffer>(n);
   fill_dropout_mask(rng(), p, mask->data(), n);
   const float* px = x->value.ptr();
   float* py = y->value.ptr();
-  for (int64_t i = 0; i < n; ++i) py[i] = px[i] * (*mask)[i];
+  const float* m = mask->data();
+#pragma omp parallel for simd schedule(static)
+  for (int64_t i = 0; i < n; ++i) py[i] = px[i] * m[i];
   g.on_backward(y, [x, y, mask, n] {
     OpTimer timer(OpClass::kElementwise);
     const float* dy = y->grad_ptr();
     float* dx = x->grad_ptr();
-    for (int64_t i = 0; i < n; ++i) dx[i] += dy[i] * (*mask)[i];
+    const float* m = mask->data();
+#pragma omp parallel for simd schedule(static)
+    for (int64_t i = 0; i < n; ++i) dx[i] += dy[i] * m[i];
   });
   return y;
 }

@@ -27,7 +27,8 @@ Var Graph::output(std::vector<int64_t> shape, std::initializer_list<const Var*> 
   if (recording_) {
     for (const Var* in : inputs) needs_grad |= (*in && (*in)->requires_grad);
   }
-  return make_var(Tensor(std::move(shape)), needs_grad);
+  // Every op writes its whole output before anything reads it: no zero-filling pass.
+  return make_var(Tensor::uninitialized(std::move(shape)), needs_grad);
 }
 
 void Graph::on_backward(const Var& out, std::function<void()> backward) {

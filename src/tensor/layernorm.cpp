@@ -84,7 +84,7 @@ Var layernorm(Graph& g, const Var& x, const Var& w, const Var& b, float eps) {
   OpTimer timer(OpClass::kLayerNorm);
   const int64_t c = x->value.size(-1), n = x->value.rows();
   Var out = g.output(x->value.shape, {&x, &w, &b});
-  auto stats = std::make_shared<std::vector<float>>(2 * n);
+  auto stats = std::make_shared<FloatBuffer>(2 * n);
   layernorm_forward(x->value.ptr(), w->value.ptr(), b ? b->value.ptr() : nullptr, out->value.ptr(),
                     stats->data(), stats->data() + n, n, c, eps);
   g.on_backward(out, [x, w, b, out, stats, n, c] {

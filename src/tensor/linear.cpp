@@ -33,8 +33,10 @@ void accumulate_bias_grad(const float* dy, float* db, int64_t n, int64_t out) {
       db);
 }
 
-std::shared_ptr<std::vector<bf16_t>> to_bf16(const float* x, int64_t n) {
-  auto out = std::make_shared<std::vector<bf16_t>>(n);
+using Bf16Buffer = std::vector<bf16_t, DefaultInitAllocator<bf16_t>>;
+
+std::shared_ptr<Bf16Buffer> to_bf16(const float* x, int64_t n) {
+  auto out = std::make_shared<Bf16Buffer>(n);
   float_to_bf16(x, out->data(), n);
   return out;
 }

@@ -114,8 +114,8 @@ TEST(Safetensors, HalfPrecisionTensorsWidenExactlyToFloat32) {
                                        bf16 + f16);
   testing::write_text(dir.file("half.safetensors"), file);
   const SafetensorsReader r = SafetensorsReader::open(dir.file("half.safetensors"));
-  EXPECT_EQ(r.f32("b").data, (std::vector<float>{1.0f, -2.5f}));
-  EXPECT_EQ(r.f32("h").data, (std::vector<float>{1.0f, -2.5f, 0x1p-24f, INFINITY}));
+  EXPECT_EQ(r.f32("b").data, (FloatBuffer{1.0f, -2.5f}));
+  EXPECT_EQ(r.f32("h").data, (FloatBuffer{1.0f, -2.5f, 0x1p-24f, INFINITY}));
 }
 
 TEST(Safetensors, MissingTensorOrWrongShapeIsNamed) {

@@ -57,9 +57,9 @@ TEST(Bf16, LongArraysRoundLikeSingleValues) {
   }
 }
 
-std::vector<float> random_matrix(int64_t n, std::mt19937& rng) {
+FloatBuffer random_matrix(int64_t n, std::mt19937& rng) {
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<float> m(n);
+  FloatBuffer m(n);
   for (float& v : m) v = normal(rng);
   return m;
 }
@@ -85,7 +85,7 @@ TEST_P(Bf16Matmul, MatchesFloat32OnTheRoundedInputs) {
   auto a_at = [&](int64_t i, int64_t p) { return widen(ab[trans_a ? p * m + i : i * k + p]); };
   auto b_at = [&](int64_t p, int64_t j) { return widen(bb[trans_b ? j * k + p : p * n + j]); };
   const auto start = random_matrix(m * n, rng);
-  std::vector<float> c = start;
+  FloatBuffer c = start;
   bf16_matmul(m, n, k, {ab.data(), trans_a ? m : k, trans_a}, {bb.data(), trans_b ? k : n, trans_b},
               accumulate, c.data(), n);
   for (int64_t i = 0; i < m; ++i)
