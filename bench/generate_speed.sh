@@ -5,7 +5,7 @@
 # threads; plus the memory-bandwidth bound (weights bytes read per token / triad bandwidth).
 #
 # usage: bench/generate_speed.sh [--threads T] [--tokens N]
-# Needs build/dikkat and /usr/bin/python3 with torch and numpy
+# Needs build/dikkat and /usr/bin/python3 with torch
 # (bash scripts/install-deps.sh --with-reference).
 set -euo pipefail
 
