@@ -47,7 +47,13 @@ void Graph::backward(const Var& root, const Tensor& seed) {
   if (!root->requires_grad) return;
   float* g = root->grad_ptr();
   std::copy(seed.data.begin(), seed.data.end(), g);
-  for (auto it = tape_.rbegin(); it != tape_.rend(); ++it) (*it)();
+  // Each closure is dropped as soon as it has run: the activations and gradients only it still
+  // holds are freed while the backward goes on, so they never coexist with all the gradients
+  // the earlier layers are about to allocate.
+  for (auto it = tape_.rbegin(); it != tape_.rend(); ++it) {
+    (*it)();
+    *it = nullptr;
+  }
   tape_.clear();
 }
 
