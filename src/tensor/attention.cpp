@@ -118,8 +118,8 @@ void attention_head_tiles_forward(const AttentionShape& a, const float* q, float
     std::fill_n(row_sum, rows, 0.0f);
     for (int64_t j0 = 0; j0 < i0 + rows; j0 += kAttentionTile) {
       const int64_t cols = std::min(kAttentionTile, a.t_len - j0);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, scale,
-                  q + i0 * stride, stride, k + j0 * stride, stride, 0.0f, tile.s.data(), ld);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, scale, q + i0 * stride,
+                  stride, k + j0 * stride, stride, 0.0f, tile.s.data(), ld);
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t t = i0 + r, n = visible_keys(t, j0, cols);
         float* srow = tile.s.data() + r * ld;
@@ -214,8 +214,8 @@ void attention_head_tiles_backward(const AttentionShape& a, const float* q, floa
         for (int64_t c = 0; c < n; ++c) dsrow[c] = prow[c] * (dsrow[c] - row_d[t]) * scale;
         std::fill(dsrow + n, dsrow + cols, 0.0f);
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, a.hs, cols, 1.0f,
-                  tile.s.data(), ld, k + j0 * stride, stride, 1.0f, dq + i0 * stride, stride);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, a.hs, cols, 1.0f, tile.s.data(),
+                  ld, k + j0 * stride, stride, 1.0f, dq + i0 * stride, stride);
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cols, a.hs, rows, 1.0f, tile.s.data(),
                   ld, qi, stride, 1.0f, dk + j0 * stride, stride);
     }

@@ -48,8 +48,8 @@ void bf16_matmul(int64_t m, int64_t n, int64_t k, Bf16Operand a, Bf16Operand b, 
   const auto b_desc = operand_desc(k, n, b.ld, b.transposed, memory::data_type::bf16);
   const auto c_desc = operand_desc(m, n, ldc, false, memory::data_type::f32);
   std::lock_guard lock(be.mutex);
-  const auto key = std::make_tuple(m, n, k, a.ld, b.ld, ldc, a.transposed, b.transposed,
-                                   accumulate);
+  const auto key =
+      std::make_tuple(m, n, k, a.ld, b.ld, ldc, a.transposed, b.transposed, accumulate);
   auto it = be.primitives.find(key);
   if (it == be.primitives.end()) {
     dnnl::primitive_attr attr;

@@ -17,7 +17,7 @@ bool bf16_matmul_supported();
 
 struct Bf16Operand {
   const bf16_t* data;
-  int64_t ld;      // row stride of the matrix as stored
+  int64_t ld;       // row stride of the matrix as stored
   bool transposed;  // stored as the transpose of the operand
 };
 

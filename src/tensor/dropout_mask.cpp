@@ -24,8 +24,8 @@ DIKKAT_VECTOR_CLONES void dropout_mask_span(uint64_t key, float p, int64_t first
   const float keep = 1.0f / (1.0f - p);
 #pragma omp simd
   for (int64_t i = 0; i < n; ++i)
-    mask[i] = (mix64(key + uint64_t(first + i) * 0x9e3779b97f4a7c15ULL) >> 40) < threshold ? 0.0f
-                                                                                          : keep;
+    mask[i] =
+        (mix64(key + uint64_t(first + i) * 0x9e3779b97f4a7c15ULL) >> 40) < threshold ? 0.0f : keep;
 }
 
 void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n) {

@@ -1,5 +1,7 @@
 // bf16 rounding, the bf16 matrix multiply against float32 on the same rounded inputs, and the
 // mixed precision linear layer against the float32 one.
+#include "tensor/bf16.h"
+
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -8,7 +10,6 @@
 #include <random>
 #include <vector>
 
-#include "tensor/bf16.h"
 #include "tensor/bf16_matmul.h"
 #include "tensor/ops.h"
 

@@ -14,12 +14,11 @@ namespace {
 
 using testing::run_dikkat;
 
-const std::string kRun = " --data " +
-                         testing::shell_quote(std::string(DIKKAT_SOURCE_DIR) +
-                                              "/data/demo/turkce.txt") +
-                         " --n-layer 2 --n-head 2 --n-embd 64 --context 32 --batch-size 16"
-                         " --steps 150 --eval-every 0 --eval-batches 8 --sample-tokens 0"
-                         " --seed 9 --threads 2 --quiet";
+const std::string kRun =
+    " --data " + testing::shell_quote(std::string(DIKKAT_SOURCE_DIR) + "/data/demo/turkce.txt") +
+    " --n-layer 2 --n-head 2 --n-embd 64 --context 32 --batch-size 16"
+    " --steps 150 --eval-every 0 --eval-batches 8 --sample-tokens 0"
+    " --seed 9 --threads 2 --quiet";
 const std::string kNotice = "notice: --precision bf16: this CPU has no bf16 instructions";
 
 std::vector<nlohmann::json> read_metrics(const std::string& dir) {
