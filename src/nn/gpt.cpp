@@ -110,6 +110,9 @@ Var Gpt::block_forward(Graph& g, const BlockParameters& p, const Var& x,
 
 Var Gpt::forward(Graph& g, std::span<const int32_t> ids, int64_t batch, int64_t time,
                  std::mt19937_64* dropout_rng) const {
+  if (int64_t(ids.size()) != batch * time)
+    throw Error("forward: " + std::to_string(ids.size()) + " token ids for a batch of " +
+                std::to_string(batch) + " x " + std::to_string(time));
   if (time > config_.context)
     throw Error("forward: " + std::to_string(time) + " tokens exceed the context of " +
                 std::to_string(config_.context));

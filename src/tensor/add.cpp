@@ -37,7 +37,7 @@ Var add_rows(Graph& g, const Var& x, const Var& table) {
     throw Error("add_rows: table " + shape_to_string(table->value.shape) + " does not cover " +
                 shape_to_string(x->value.shape));
   Var y = g.output(x->value.shape, {&x, &table});
-  const int64_t rows = x->value.rows();
+  const int64_t rows = x->value.rows();  // a whole number of T-row sequences: x is (..., T, C)
   const float *px = x->value.ptr(), *pt = table->value.ptr();
   float* py = y->value.ptr();
 #pragma omp parallel for schedule(static)

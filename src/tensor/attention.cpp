@@ -90,9 +90,9 @@ struct AttentionShape {
 
 // Per-thread tile buffers, sized once and kept across steps.
 struct TileScratch {
-  std::vector<float> s, p, mask;
-  std::vector<float> row_d;  // the backward's D, one per query row of the head
-  TileScratch() : s(kAttentionTile * kAttentionTile), p(s.size()), mask(kAttentionTile) {}
+  std::vector<float> s, p, mask;  // mask: one row in the forward, the whole tile in the backward
+  std::vector<float> row_d;       // the backward's D, one per query row of the head
+  TileScratch() : s(kAttentionTile * kAttentionTile), p(s.size()), mask(s.size()) {}
 };
 
 TileScratch& tile_scratch() {
@@ -189,9 +189,10 @@ void attention_head_tiles_backward(const AttentionShape& a, const float* q, floa
         for (int64_t c = 0; c < n; ++c) prow[c] = fast_exp(prow[c] - lse[t]);
         std::fill(prow + n, prow + cols, 0.0f);
         if (dropout_p > 0.0f) {
-          dropout_mask_span(mask_key, dropout_p, mask_first + t * a.t_len + j0, mask, n);
+          float* mrow = mask + r * ld;
+          dropout_mask_span(mask_key, dropout_p, mask_first + t * a.t_len + j0, mrow, n);
 #pragma omp simd
-          for (int64_t c = 0; c < n; ++c) pdrow[c] = prow[c] * mask[c];
+          for (int64_t c = 0; c < n; ++c) pdrow[c] = prow[c] * mrow[c];
           std::fill(pdrow + n, pdrow + cols, 0.0f);
         }
       }
@@ -206,9 +207,9 @@ void attention_head_tiles_backward(const AttentionShape& a, const float* q, floa
         const float* prow = tile.p.data() + r * ld;
         float* dsrow = tile.s.data() + r * ld;
         if (dropout_p > 0.0f) {
-          dropout_mask_span(mask_key, dropout_p, mask_first + t * a.t_len + j0, mask, n);
+          const float* mrow = mask + r * ld;
 #pragma omp simd
-          for (int64_t c = 0; c < n; ++c) dsrow[c] *= mask[c];
+          for (int64_t c = 0; c < n; ++c) dsrow[c] *= mrow[c];
         }
 #pragma omp simd
         for (int64_t c = 0; c < n; ++c) dsrow[c] = prow[c] * (dsrow[c] - row_d[t]) * scale;

@@ -3,6 +3,7 @@
 // the rows reads memory with a stride of the row length; this walks rows instead, in blocks of
 // kRowBlock rows (vectorised across the row), then adds the blocks' sums in block order. The
 // order never depends on the thread count, so training stays repeatable.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 

@@ -49,12 +49,14 @@ void Graph::backward(const Var& root, const Tensor& seed) {
   std::copy(seed.data.begin(), seed.data.end(), g);
   // Each closure is dropped as soon as it has run: the activations and gradients only it still
   // holds are freed while the backward goes on, so they never coexist with all the gradients
-  // the earlier layers are about to allocate.
-  for (auto it = tape_.rbegin(); it != tape_.rend(); ++it) {
+  // the earlier layers are about to allocate. The tape is taken first, so a closure that throws
+  // leaves the graph empty rather than half-spent.
+  std::vector<std::function<void()>> tape = std::move(tape_);
+  tape_.clear();
+  for (auto it = tape.rbegin(); it != tape.rend(); ++it) {
     (*it)();
     *it = nullptr;
   }
-  tape_.clear();
 }
 
 }  // namespace dikkat
