@@ -92,8 +92,8 @@ Var Gpt::block_forward(Graph& g, const BlockParameters& p, const Var& x,
     return rng ? dropout(g, out, drop, *rng) : out;
   };
   auto mlp = [&](const Var& in) {
-    Var h = linear(g, in, p.fc_w, p.fc_b);
-    h = config_.activation == "gelu" ? gelu(g, h) : relu(g, h);
+    const Activation act = config_.activation == "gelu" ? Activation::kGelu : Activation::kRelu;
+    Var h = bias_activation(g, linear(g, in, p.fc_w, nullptr), p.fc_b, act);
     Var out = linear(g, h, p.out_w, p.out_b);
     return rng ? dropout(g, out, drop, *rng) : out;
   };

@@ -1,32 +1,64 @@
 #include <cmath>
 #include <numbers>
 
+#include "tensor/column_sums.h"
 #include "tensor/fast_math.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
 
+namespace {
+
+constexpr float kInvSqrt2 = 1.0f / std::numbers::sqrt2_v<float>;
+constexpr float kInvSqrt2Pi =
+    0.5f * std::numbers::inv_sqrtpi_v<float> * std::numbers::sqrt2_v<float>;
+
 // GELU(x) = x * Phi(x) with Phi the standard normal CDF = 0.5 * (1 + erf(x / sqrt 2)): the exact
 // form, as torch.nn.GELU, with a vectorisable erf (fast_math.h) instead of libm's scalar one.
-DIKKAT_VECTOR_CLONES void gelu_forward(const float* x, float* y, int64_t n) {
-  const float inv_sqrt2 = 1.0f / std::numbers::sqrt2_v<float>;
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.0f + fast_erf(x[i] * inv_sqrt2));
+inline float gelu(float x) { return 0.5f * x * (1.0f + fast_erf(x * kInvSqrt2)); }
+// GELU'(x) = Phi(x) + x * phi(x), phi the standard normal density.
+inline float gelu_slope(float x) {
+  return 0.5f * (1.0f + fast_erf(x * kInvSqrt2)) + x * kInvSqrt2Pi * fast_exp(-0.5f * x * x);
 }
 
-// GELU'(x) = Phi(x) + x * phi(x), phi the standard normal density.
-DIKKAT_VECTOR_CLONES static void gelu_backward(const float* x, const float* dy, float* dx,
-                                               int64_t n) {
-  const float inv_sqrt2 = 1.0f / std::numbers::sqrt2_v<float>;
-  const float inv_sqrt_2pi =
-      0.5f * std::numbers::inv_sqrtpi_v<float> * std::numbers::sqrt2_v<float>;
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
-    const float cdf = 0.5f * (1.0f + fast_erf(x[i] * inv_sqrt2));
-    const float pdf = inv_sqrt_2pi * fast_exp(-0.5f * x[i] * x[i]);
-    dx[i] += dy[i] * (cdf + x[i] * pdf);
+// One row of the fused op: y = act(x + b); b may be null.
+DIKKAT_VECTOR_CLONES void bias_gelu_row(const float* x, const float* b, float* y, int64_t c) {
+#pragma omp simd
+  for (int64_t j = 0; j < c; ++j) y[j] = gelu(x[j] + (b ? b[j] : 0.0f));
+}
+
+void bias_relu_row(const float* x, const float* b, float* y, int64_t c) {
+#pragma omp simd
+  for (int64_t j = 0; j < c; ++j) y[j] = std::max(x[j] + (b ? b[j] : 0.0f), 0.0f);
+}
+
+// Its backward: d = dy * act'(x + b); dx += d; db_terms += d (db_terms may be null).
+DIKKAT_VECTOR_CLONES void bias_gelu_row_backward(const float* x, const float* b, const float* dy,
+                                                 float* dx, float* db_terms, int64_t c) {
+#pragma omp simd
+  for (int64_t j = 0; j < c; ++j) {
+    const float d = dy[j] * gelu_slope(x[j] + (b ? b[j] : 0.0f));
+    dx[j] += d;
+    if (db_terms) db_terms[j] += d;
   }
+}
+
+void bias_relu_row_backward(const float* x, const float* b, const float* dy, float* dx,
+                            float* db_terms, int64_t c) {
+#pragma omp simd
+  for (int64_t j = 0; j < c; ++j) {
+    const float d = x[j] + (b ? b[j] : 0.0f) > 0.0f ? dy[j] : 0.0f;
+    dx[j] += d;
+    if (db_terms) db_terms[j] += d;
+  }
+}
+
+}  // namespace
+
+DIKKAT_VECTOR_CLONES void gelu_forward(const float* x, float* y, int64_t n) {
+#pragma omp parallel for simd schedule(static)
+  for (int64_t i = 0; i < n; ++i) y[i] = gelu(x[i]);
 }
 
 void relu_forward(const float* x, float* y, int64_t n) {
@@ -34,29 +66,32 @@ void relu_forward(const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-static void relu_backward(const float* x, const float* dy, float* dx, int64_t n) {
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
-}
-
-Var gelu(Graph& g, const Var& x) {
+// The FFN's bias and activation in one pass over the hidden layer each way: the linear before
+// it runs without its bias, and the bias gradient is summed in the same pass as dx.
+Var bias_activation(Graph& g, const Var& x, const Var& b, Activation act) {
   OpTimer timer(OpClass::kActivation);
-  Var y = g.output(x->value.shape, {&x});
-  gelu_forward(x->value.ptr(), y->value.ptr(), x->value.numel());
-  g.on_backward(y, [x, y] {
+  const int64_t c = x->value.size(-1), n = x->value.rows();
+  Var y = g.output(x->value.shape, {&x, &b});
+  const auto row = act == Activation::kGelu ? bias_gelu_row : bias_relu_row;
+  const float* pb = b ? b->value.ptr() : nullptr;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) row(x->value.ptr() + i * c, pb, y->value.ptr() + i * c, c);
+  g.on_backward(y, [x, b, y, act, n, c] {
     OpTimer timer(OpClass::kActivation);
-    gelu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel());
-  });
-  return y;
-}
-
-Var relu(Graph& g, const Var& x) {
-  OpTimer timer(OpClass::kActivation);
-  Var y = g.output(x->value.shape, {&x});
-  relu_forward(x->value.ptr(), y->value.ptr(), x->value.numel());
-  g.on_backward(y, [x, y] {
-    OpTimer timer(OpClass::kActivation);
-    relu_backward(x->value.ptr(), y->grad_ptr(), x->grad_ptr(), x->value.numel());
+    const auto row_backward =
+        act == Activation::kGelu ? bias_gelu_row_backward : bias_relu_row_backward;
+    const float *px = x->value.ptr(), *dy = y->grad_ptr(), *pb = b ? b->value.ptr() : nullptr;
+    // x always needs its gradient here: it is the output of the linear layer before.
+    float* dx = x->grad_ptr();
+    auto backward_row = [&](int64_t i, float* db_terms) {
+      row_backward(px + i * c, pb, dy + i * c, dx + i * c, db_terms, c);
+    };
+    if (b && b->requires_grad) {
+      accumulate_column_sums(n, c, backward_row, b->grad_ptr());
+      return;
+    }
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) backward_row(i, nullptr);
   });
   return y;
 }

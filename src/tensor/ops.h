@@ -42,8 +42,9 @@ Var layernorm(Graph& g, const Var& x, const Var& w, const Var& b, float eps);
 // ---- activation.cpp: GELU (exact, erf form as torch.nn.GELU) and ReLU ---------------------------
 void gelu_forward(const float* x, float* y, int64_t n);
 void relu_forward(const float* x, float* y, int64_t n);
-Var gelu(Graph& g, const Var& x);
-Var relu(Graph& g, const Var& x);
+enum class Activation { kGelu, kRelu };
+// y = act(x + b) over rows of C, b (C) or null: the FFN's bias and activation fused.
+Var bias_activation(Graph& g, const Var& x, const Var& b, Activation act);
 
 // ---- dropout.cpp: inverted dropout, identity when p == 0
 // ------------------------------------------

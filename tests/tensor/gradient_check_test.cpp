@@ -99,13 +99,23 @@ TEST(GradientCheck, LayerNorm) {
       {true, true, true}, 1e-2f, 3e-2f);
 }
 
-TEST(GradientCheck, GeluAndRelu) {
+TEST(GradientCheck, BiasGeluAndBiasRelu) {
   std::mt19937_64 rng(6);
-  Tensor x = random_tensor({4, 5}, rng);
-  check_gradients([](Graph& g, const std::vector<Var>& v) { return gelu(g, v[0]); }, {x}, {true});
-  for (float& e : x.data)
-    if (std::fabs(e) < 0.05f) e = 0.5f;  // keep finite differences away from the kink at 0
-  check_gradients([](Graph& g, const std::vector<Var>& v) { return relu(g, v[0]); }, {x}, {true});
+  Tensor x = random_tensor({4, 5}, rng), b = random_tensor({5}, rng);
+  for (const Activation act : {Activation::kGelu, Activation::kRelu}) {
+    if (act == Activation::kRelu)
+      for (int64_t i = 0; i < x.numel(); ++i)
+        if (std::fabs(x.data[i] + b.data[i % 5]) < 0.05f)
+          x.data[i] += 0.5f;  // keep finite differences away from the kink at 0
+    check_gradients(
+        [act](Graph& g, const std::vector<Var>& v) { return bias_activation(g, v[0], v[1], act); },
+        {x, b}, {true, true});
+    check_gradients(
+        [act](Graph& g, const std::vector<Var>& v) {
+          return bias_activation(g, v[0], nullptr, act);
+        },
+        {x}, {true});
+  }
 }
 
 TEST(GradientCheck, DropoutWithAFixedMask) {
