@@ -47,6 +47,24 @@ TEST(Precision, Bf16TrainsToTheSameLossAsFp32) {
   EXPECT_LT(b.back()["val_loss"].get<double>(), 3.0);
 }
 
+// The precision is part of the run's config: a resumed bf16 run goes on in bf16 and ends exactly
+// where an uninterrupted one ends.
+TEST(Precision, Bf16RunResumesExactly) {
+  if (!bf16_matmul_supported()) GTEST_SKIP() << "this CPU has no AVX512-BF16 or AMX";
+  testing::TempDir tmp;
+  const std::string run = kRun + " --precision bf16 --dropout 0.1 --eval-every 20";
+  const auto whole = run_dikkat("train --out " + tmp.file("whole") + run + " --steps 40");
+  const auto half = run_dikkat("train --out " + tmp.file("half") + run + " --steps 20");
+  const auto rest =
+      run_dikkat("train --resume " + tmp.file("half") + " --steps 40 --threads 2 --quiet");
+  for (const auto* r : {&whole, &half, &rest}) ASSERT_EQ(r->exit_code, 0) << r->err;
+  const auto a = read_metrics(tmp.file("whole")), b = read_metrics(tmp.file("half"));
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+  EXPECT_EQ(a.back()["val_loss"].get<double>(), b.back()["val_loss"].get<double>());
+}
+
 TEST(Precision, WithoutBf16InstructionsFallsBackToFp32WithANotice) {
   testing::TempDir tmp;
   const auto fp32 = run_dikkat("train --out " + tmp.file("fp32") + kRun + " --steps 20");
