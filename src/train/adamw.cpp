@@ -22,20 +22,29 @@ void AdamW::step(float lr, float grad_scale) {
   const float bias1 = 1.0f - std::pow(beta1_, float(t_));
   const float bias2_sqrt = std::sqrt(1.0f - std::pow(beta2_, float(t_)));
   const float step_size = lr / bias1;
+  struct Slice {
+    float *p, *m, *v;
+    const float* g;
+    int64_t n;
+    float decay;
+  };
+  std::vector<Slice> slices;
   for (size_t k = 0; k < params_.size(); ++k) {
     Node& node = *params_[k].var;
-    float* p = node.value.ptr();
-    const float* g = node.grad_ptr();
-    float *m = m_[k].ptr(), *v = v_[k].ptr();
-    const float decay = params_[k].decays ? 1.0f - lr * weight_decay_ : 1.0f;
-    const int64_t n = node.value.numel();
-#pragma omp parallel for simd schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
-      const float gi = g[i] * grad_scale;
-      p[i] *= decay;
-      m[i] = beta1_ * m[i] + (1.0f - beta1_) * gi;
-      v[i] = beta2_ * v[i] + (1.0f - beta2_) * gi * gi;
-      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps_);
+    slices.push_back({node.value.ptr(), m_[k].ptr(), v_[k].ptr(), node.grad_ptr(),
+                      node.value.numel(), params_[k].decays ? 1.0f - lr * weight_decay_ : 1.0f});
+  }
+  // One parallel region for every parameter: each thread takes its static share of each tensor
+  // and goes on to the next without waiting (elements are independent).
+#pragma omp parallel
+  for (const Slice& s : slices) {
+#pragma omp for simd schedule(static) nowait
+    for (int64_t i = 0; i < s.n; ++i) {
+      const float gi = s.g[i] * grad_scale;
+      s.p[i] *= s.decay;
+      s.m[i] = beta1_ * s.m[i] + (1.0f - beta1_) * gi;
+      s.v[i] = beta2_ * s.v[i] + (1.0f - beta2_) * gi * gi;
+      s.p[i] -= step_size * s.m[i] / (std::sqrt(s.v[i]) / bias2_sqrt + eps_);
     }
   }
 }
@@ -50,23 +59,30 @@ std::string first_non_finite_gradient(const std::vector<NamedParameter>& params)
 }
 
 double global_grad_norm(const std::vector<NamedParameter>& params) {
-  // Blocks of a fixed size summed in parallel, then added in order.
+  // Every tensor cut into blocks of a fixed size; blocks are summed in parallel, then added in
+  // order, so the result does not depend on the thread count.
   constexpr int64_t kBlock = 1 << 14;
-  double sum = 0.0;
+  struct Block {
+    const float* g;
+    int64_t n;
+  };
+  std::vector<Block> blocks;
   for (const auto& p : params) {
     const float* g = p.var->grad_ptr();
-    const int64_t n = p.var->value.numel(), blocks = (n + kBlock - 1) / kBlock;
-    std::vector<double> partial(blocks);
-#pragma omp parallel for schedule(static)
-    for (int64_t b = 0; b < blocks; ++b) {
-      double s = 0.0;
-#pragma omp simd reduction(+ : s)
-      for (int64_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-        s += double(g[i]) * double(g[i]);
-      partial[b] = s;
-    }
-    for (double s : partial) sum += s;
+    const int64_t n = p.var->value.numel();
+    for (int64_t start = 0; start < n; start += kBlock)
+      blocks.push_back({g + start, std::min(kBlock, n - start)});
   }
+  std::vector<double> partial(blocks.size());
+#pragma omp parallel for schedule(static)
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < blocks[b].n; ++i) s += double(blocks[b].g[i]) * double(blocks[b].g[i]);
+    partial[b] = s;
+  }
+  double sum = 0.0;
+  for (double s : partial) sum += s;
   return std::sqrt(sum);
 }
 
