@@ -78,6 +78,7 @@ def main():
     ap.add_argument("--batch", type=int, help="batch size (default: the preset's)")
     ap.add_argument("--bf16", action="store_true",
                     help="bf16 autocast (mixed precision) instead of fp32")
+    ap.add_argument("--seed", type=int, default=SEED, help="torch.manual_seed (default 1337)")
     ap.add_argument("--final-eval", type=int, default=0, metavar="BATCHES",
                     help="after training, print the mean validation loss over this many "
                          "random batches (nanoGPT's estimate_loss; 20 for shakespeare-cpu)")
@@ -86,7 +87,7 @@ def main():
         ap.error("--steps must be larger than --warmup-steps")
 
     torch.set_num_threads(args.threads)
-    torch.manual_seed(SEED)
+    torch.manual_seed(args.seed)
     train, val, vocab = load_chars(args.data)
     model_cfg, batch = MODEL, BATCH
     if args.preset_json:
