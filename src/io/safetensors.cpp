@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "io/file_io.h"
+#include "tensor/bf16.h"
 
 namespace dikkat {
 
@@ -21,9 +22,6 @@ uint64_t dtype_size(const std::string& dtype) {
   if (dtype == "I64") return 8;
   return 0;
 }
-
-// bfloat16 is the top half of a float32, so widening is exact.
-float bf16_to_f32(uint16_t h) { return std::bit_cast<float>(uint32_t(h) << 16); }
 
 // IEEE half precision to float32, exact for every value (subnormals, infinities, NaN).
 float f16_to_f32(uint16_t h) {
@@ -142,7 +140,7 @@ Tensor SafetensorsReader::f32(const std::string& name) const {
     for (int64_t i = 0; i < t.numel(); ++i) {
       uint16_t h;
       std::memcpy(&h, src + 2 * i, 2);
-      t.data[i] = brain ? bf16_to_f32(h) : f16_to_f32(h);
+      t.data[i] = brain ? bf16_to_float(h) : f16_to_f32(h);
     }
   } else {
     throw Error(path_ + ": tensor '" + name + "' is " + e.dtype + ", expected F32, F16 or BF16");

@@ -33,8 +33,4 @@ void float_to_bf16(const float* x, bf16_t* y, int64_t n) {
     float_to_bf16_run(x + start, y + start, std::min(kChunk, n - start));
 }
 
-void bf16_to_float(const bf16_t* x, float* y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] = std::bit_cast<float>(uint32_t(x[i]) << 16);
-}
-
 }  // namespace dikkat

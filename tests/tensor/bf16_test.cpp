@@ -22,12 +22,6 @@ bf16_t round_one(float x) {
   return y;
 }
 
-float widen(bf16_t x) {
-  float y;
-  bf16_to_float(&x, &y, 1);
-  return y;
-}
-
 TEST(Bf16, RoundsToNearestWithTiesToEven) {
   EXPECT_EQ(round_one(1.0f), 0x3f80);
   // 1 + 2^-8 lies halfway between 1 and the next bf16 (1 + 2^-7): ties go to the even, 1.
@@ -40,9 +34,9 @@ TEST(Bf16, RoundsToNearestWithTiesToEven) {
   EXPECT_EQ(round_one(std::numeric_limits<float>::infinity()), 0x7f80);
   // The largest float rounds past bf16's largest finite value: infinity, as in PyTorch.
   EXPECT_EQ(round_one(std::numeric_limits<float>::max()), 0x7f80);
-  EXPECT_TRUE(std::isnan(widen(round_one(std::numeric_limits<float>::quiet_NaN()))));
+  EXPECT_TRUE(std::isnan(bf16_to_float(round_one(std::numeric_limits<float>::quiet_NaN()))));
   // A NaN whose payload sits only in the dropped bits must not become infinity.
-  EXPECT_TRUE(std::isnan(widen(round_one(std::bit_cast<float>(0x7f800001u)))));
+  EXPECT_TRUE(std::isnan(bf16_to_float(round_one(std::bit_cast<float>(0x7f800001u)))));
 }
 
 TEST(Bf16, LongArraysRoundLikeSingleValues) {
@@ -54,7 +48,7 @@ TEST(Bf16, LongArraysRoundLikeSingleValues) {
   float_to_bf16(x.data(), y.data(), int64_t(x.size()));
   for (size_t i = 0; i < x.size(); i += 997) {
     ASSERT_EQ(y[i], round_one(x[i])) << i;
-    EXPECT_LE(std::abs(widen(y[i]) - x[i]), std::abs(x[i]) * 0x1p-8f) << i;
+    EXPECT_LE(std::abs(bf16_to_float(y[i]) - x[i]), std::abs(x[i]) * 0x1p-8f) << i;
   }
 }
 
@@ -83,8 +77,12 @@ TEST_P(Bf16Matmul, MatchesFloat32OnTheRoundedInputs) {
   float_to_bf16(a.data(), ab.data(), int64_t(a.size()));
   float_to_bf16(b.data(), bb.data(), int64_t(b.size()));
   // Element (i, p) of op(A) and (p, j) of op(B), read through the storage layout.
-  auto a_at = [&](int64_t i, int64_t p) { return widen(ab[trans_a ? p * m + i : i * k + p]); };
-  auto b_at = [&](int64_t p, int64_t j) { return widen(bb[trans_b ? j * k + p : p * n + j]); };
+  auto a_at = [&](int64_t i, int64_t p) {
+    return bf16_to_float(ab[trans_a ? p * m + i : i * k + p]);
+  };
+  auto b_at = [&](int64_t p, int64_t j) {
+    return bf16_to_float(bb[trans_b ? j * k + p : p * n + j]);
+  };
   const auto start = random_matrix(m * n, rng);
   FloatBuffer c = start;
   bf16_matmul(m, n, k, {ab.data(), trans_a ? m : k, trans_a}, {bb.data(), trans_b ? k : n, trans_b},
