@@ -57,14 +57,11 @@ std::shared_ptr<Bf16Buffer> to_bf16(const float* x, int64_t n) {
   return out;
 }
 
-// Mixed precision (Graph with MatmulPrecision::kBf16): the same products with bf16 copies of x,
-// W and dy and float32 accumulation. The copies of x and W are what the backward multiplies
-// with, so they are kept instead of being made again.
-Var linear_bf16(Graph& g, const Var& x, const Var& w, const Var& b) {
-  const int64_t in = w->value.size(1), out_features = w->value.size(0), n = x->value.rows();
-  std::vector<int64_t> shape = x->value.shape;
-  shape.back() = out_features;
-  Var y = g.output(shape, {&x, &w, &b});
+// Mixed precision (Graph with MatmulPrecision::kBf16): fills linear's output y and records its
+// backward, the same products with bf16 copies of x, W and dy and float32 accumulation. The copies
+// of x and W are what the backward multiplies with, so they are kept instead of being made again.
+void linear_bf16(Graph& g, const Var& x, const Var& w, const Var& b, const Var& y, int64_t n,
+                 int64_t in, int64_t out_features) {
   auto xb = to_bf16(x->value.ptr(), n * in);
   auto wb = to_bf16(w->value.ptr(), out_features * in);
   bf16_matmul(n, out_features, in, {xb->data(), in, false}, {wb->data(), in, true}, false,
@@ -82,7 +79,6 @@ Var linear_bf16(Graph& g, const Var& x, const Var& w, const Var& b) {
                   true, w->grad_ptr(), in);
     if (b && b->requires_grad) accumulate_bias_grad(dy, b->grad_ptr(), n, out_features);
   });
-  return y;
 }
 
 }  // namespace
@@ -113,13 +109,15 @@ void linear_backward(const float* dy, const float* x, const float* w, float* dx,
 
 Var linear(Graph& g, const Var& x, const Var& w, const Var& b) {
   OpTimer timer(OpClass::kMatmul);
-  // One row is a matrix-vector product, bound by reading W: bf16 would only add a conversion.
-  if (g.matmul_precision() == MatmulPrecision::kBf16 && x->value.rows() > 1)
-    return linear_bf16(g, x, w, b);
   const int64_t in = w->value.size(1), out_features = w->value.size(0), n = x->value.rows();
   std::vector<int64_t> shape = x->value.shape;
   shape.back() = out_features;
   Var y = g.output(shape, {&x, &w, &b});
+  // One row is a matrix-vector product, bound by reading W: bf16 would only add a conversion.
+  if (g.matmul_precision() == MatmulPrecision::kBf16 && n > 1) {
+    linear_bf16(g, x, w, b, y, n, in, out_features);
+    return y;
+  }
   linear_forward(x->value.ptr(), w->value.ptr(), b ? b->value.ptr() : nullptr, y->value.ptr(), n,
                  in, out_features);
   g.on_backward(y, [x, w, b, y, n, in, out_features] {
