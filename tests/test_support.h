@@ -2,7 +2,9 @@
 // What several test files need: where fixtures and shared data live, temporary directories, and
 // running the dikkat binary as a user would.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace dikkat::testing {
 
@@ -35,5 +37,12 @@ std::string shell_quote(const std::string& s);
 // Bad input's contract: exit code 1 and exactly one line on stderr that contains `needle`.
 void expect_one_line_error(const CommandResult& r, const std::string& needle);
 void write_text(const std::string& path, const std::string& text);
+
+// The objects of a run directory's metrics.jsonl, one per line.
+std::vector<nlohmann::json> read_metrics(const std::string& run_dir);
+// Both runs logged the same number of lines with bit-identical train losses. A fatal failure on
+// differing lengths: call through ASSERT_NO_FATAL_FAILURE to stop the test there.
+void expect_same_train_losses(const std::vector<nlohmann::json>& a,
+                              const std::vector<nlohmann::json>& b);
 
 }  // namespace dikkat::testing

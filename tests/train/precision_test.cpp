@@ -12,6 +12,7 @@
 namespace dikkat {
 namespace {
 
+using testing::read_metrics;
 using testing::run_dikkat;
 
 const std::string kRun =
@@ -20,13 +21,6 @@ const std::string kRun =
     " --steps 150 --eval-every 0 --eval-batches 8 --sample-tokens 0"
     " --seed 9 --threads 2 --quiet";
 const std::string kNotice = "notice: --precision bf16: this CPU has no bf16 instructions";
-
-std::vector<nlohmann::json> read_metrics(const std::string& dir) {
-  std::ifstream in(dir + "/metrics.jsonl");
-  std::vector<nlohmann::json> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-  return lines;
-}
 
 TEST(Precision, Bf16TrainsToTheSameLossAsFp32) {
   if (!bf16_matmul_supported()) GTEST_SKIP() << "this CPU has no AVX512-BF16 or AMX";
@@ -59,9 +53,7 @@ TEST(Precision, Bf16RunResumesExactly) {
       run_dikkat("train --resume " + tmp.file("half") + " --steps 40 --threads 2 --quiet");
   for (const auto* r : {&whole, &half, &rest}) ASSERT_EQ(r->exit_code, 0) << r->err;
   const auto a = read_metrics(tmp.file("whole")), b = read_metrics(tmp.file("half"));
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i)
-    EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
   EXPECT_EQ(a.back()["val_loss"].get<double>(), b.back()["val_loss"].get<double>());
 }
 
@@ -78,9 +70,7 @@ TEST(Precision, WithoutBf16InstructionsFallsBackToFp32WithANotice) {
   EXPECT_EQ(fallback.err.find(kNotice), 0u) << fallback.err;
   EXPECT_EQ(std::count(fallback.err.begin(), fallback.err.end(), '\n'), 1) << fallback.err;
   const auto a = read_metrics(tmp.file("fp32")), b = read_metrics(tmp.file("fallback"));
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i)
-    EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
 }
 
 TEST(Precision, UnknownPrecisionIsRefused) {

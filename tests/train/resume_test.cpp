@@ -16,6 +16,7 @@
 namespace dikkat {
 namespace {
 
+using testing::read_metrics;
 using testing::run_dikkat;
 
 const std::string kCorpus = std::string(DIKKAT_SOURCE_DIR) + "/data/demo/turkce.txt";
@@ -23,13 +24,6 @@ const std::string kRun = " --data " + testing::shell_quote(kCorpus) +
                          " --n-layer 2 --n-head 2 --n-embd 32 --context 32 --batch-size 8"
                          " --steps 300 --eval-every 100 --save-every 20 --eval-batches 4"
                          " --sample-tokens 0 --dropout 0.1 --seed 5 --threads 1 --quiet";
-
-std::vector<nlohmann::json> read_metrics(const std::string& dir) {
-  std::ifstream in(dir + "/metrics.jsonl");
-  std::vector<nlohmann::json> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-  return lines;
-}
 
 int64_t last_step(const std::string& dir) {
   std::ifstream in(dir + "/metrics.jsonl");
@@ -56,9 +50,7 @@ TEST(Training, SameSeedAndThreadsGiveIdenticalLosses) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   const auto a = read_metrics(tmp.file("a")), b = read_metrics(tmp.file("b"));
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i)
-    EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
 }
 
 TEST(Training, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
@@ -100,9 +92,7 @@ TEST(Training, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
   const auto final_run = run_dikkat("train --resume " + dir + " --threads 1 --quiet");
   ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
   const auto a = read_metrics(tmp.file("whole")), b = read_metrics(dir);
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i)
-    EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
   expect_same_losses(a.back(), b.back());
   EXPECT_NO_THROW(load_model_dir(dir));
 }
