@@ -5,7 +5,7 @@
 
 #include "error.h"
 #include "io/checkpoint.h"
-#include "nn/gpt.h"
+#include "nn/architectures.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto j = nlohmann::json::parse(data, data + size, nullptr, false);
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const dikkat::ModelConfig& m = c.model;
     if (m.vocab_size * m.n_embd < (1 << 20) && m.n_layer < 8 &&
         m.n_embd * m.n_embd * m.ffn_mult < (1 << 20) && m.context < 4096)
-      dikkat::Gpt model(m);
+      dikkat::make_model(m);
   } catch (const dikkat::Error&) {
   }
   return 0;

@@ -42,7 +42,7 @@ struct DemoArgs {
 // seed 003's example sentence: exactly the 12 characters of seed248's context.
 const char* kSeedSentence = "ali ata bak.";
 
-std::string continuation(const Gpt& model, const Tokenizer& tok, const std::string& prompt,
+std::string continuation(const Model& model, const Tokenizer& tok, const std::string& prompt,
                          int64_t tokens, float temperature, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::string text;
@@ -61,7 +61,7 @@ RunConfig preset_config(const std::string& name, const DemoArgs& a) {
 }
 
 // The token embedding table at step 0 and now, both projected on one basis (exact for 3 dims).
-void draw_embeddings(const Gpt& before, const Gpt& after, const Tokenizer& tok,
+void draw_embeddings(const Model& before, const Model& after, const Tokenizer& tok,
                      const std::string& path) {
   const Tensor &b = before.token_embedding()->value, &n = after.token_embedding()->value;
   const int64_t c = n.size(1);

@@ -83,7 +83,7 @@ Rows table_rows(const EmbeddingsArgs& a, const LoadedModel& m) {
 // --positions: each token of the text (before) and the same plus its position's encoding (now).
 Rows position_rows(const ModelText& mt) {
   Rows r;
-  const Gpt& model = *mt.model.model;
+  const Model& model = *mt.model.model;
   const int64_t c = mt.model.config.model.n_embd;
   const float* wte = model.token_embedding()->value.ptr();
   const float* pos = model.position_table()->value.ptr();

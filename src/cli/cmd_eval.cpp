@@ -35,20 +35,19 @@ void run_eval(const EvalArgs& a) {
   int64_t predicted = 0;
   for (int64_t start = 0; start + 1 < n;) {
     const int64_t len = std::min<int64_t>(t, n - 1 - start);
-    std::vector<int32_t> x, y;
-    int64_t batch = 0;
+    Batch batch{0, len, {}, {}};
     // Full windows go in batches; a shorter final window goes alone.
-    while (batch < windows_per_batch && n - 1 - start >= len && start + 1 < n) {
-      x.insert(x.end(), tokens.begin() + start, tokens.begin() + start + len);
-      y.insert(y.end(), tokens.begin() + start + 1, tokens.begin() + start + len + 1);
+    while (batch.rows < windows_per_batch && n - 1 - start >= len && start + 1 < n) {
+      batch.inputs.insert(batch.inputs.end(), tokens.begin() + start, tokens.begin() + start + len);
+      batch.targets.insert(batch.targets.end(), tokens.begin() + start + 1,
+                           tokens.begin() + start + len + 1);
       start += len;
-      ++batch;
+      ++batch.rows;
     }
     Graph g = Graph::inference();
-    const float mean =
-        cross_entropy(g, m.model->forward(g, x, batch, len, nullptr), y)->value.data[0];
-    total_nll += double(mean) * double(batch * len);
-    predicted += batch * len;
+    const float mean = m.model->loss(g, batch, nullptr)->value.data[0];
+    total_nll += double(mean) * double(batch.rows * len);
+    predicted += batch.rows * len;
   }
   const double loss = total_nll / double(predicted);
   // Bits per byte compare models with different tokenizers: the same text, the same bytes.

@@ -9,6 +9,7 @@
 #include "generate/decode_benchmark.h"
 #include "generate/text_generator.h"
 #include "io/checkpoint.h"
+#include "nn/architectures.h"
 #include "train/presets.h"
 
 namespace dikkat {
@@ -30,13 +31,13 @@ struct GenerateArgs {
 void run_benchmark(const GenerateArgs& a) {
   if (a.model.empty() == a.preset.empty())
     throw Error("--benchmark needs exactly one of --model DIR or --preset NAME");
-  std::unique_ptr<Gpt> random_model;
+  std::unique_ptr<Model> random_model;
   std::unique_ptr<LoadedModel> loaded;
-  const Gpt* model = nullptr;
+  const Model* model = nullptr;
   if (!a.preset.empty()) {
-    random_model = std::make_unique<Gpt>(find_preset(a.preset).model);
+    random_model = make_model(find_preset(a.preset).model);
     std::mt19937_64 rng(a.seed);
-    random_model->init_gpt2(rng);
+    random_model->init(rng, 0.02f);
     model = random_model.get();
   } else {
     loaded = std::make_unique<LoadedModel>(load_model_dir(a.model));

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "error.h"
 #include "io/checkpoint.h"
+#include "nn/architectures.h"
 #include "train/presets.h"
 
 namespace dikkat {
@@ -18,7 +19,7 @@ struct InfoArgs {
 };
 
 // For scripts (the benchmarks build the same model in PyTorch from this).
-void print_json(const RunConfig& c, const Gpt& model) {
+void print_json(const RunConfig& c, const Model& model) {
   std::printf("%s\n",
               nlohmann::json{
                   {"model", c.model}, {"train", c.train}, {"parameters", model.parameter_count()}}
@@ -26,7 +27,7 @@ void print_json(const RunConfig& c, const Gpt& model) {
                   .c_str());
 }
 
-void print_info(const RunConfig& c, const Gpt& model, const std::string& title) {
+void print_info(const RunConfig& c, const Model& model, const std::string& title) {
   std::printf("%s\n\nmodel\n", title.c_str());
   const nlohmann::json model_json = c.model, train_json = c.train;
   for (const auto& [key, value] : model_json.items())
@@ -38,7 +39,7 @@ void print_info(const RunConfig& c, const Gpt& model, const std::string& title) 
   for (const auto& p : model.parameters())
     std::printf("%-40s %-14s %12lld\n", p.name.c_str(), shape_to_string(p.var->value.shape).c_str(),
                 (long long)p.var->value.numel());
-  if (c.model.positions == "sinusoidal")
+  if (c.model.positions == Positions::kSinusoidal)
     std::printf("%-40s %-14s %12s\n", "(sinusoidal positions)",
                 shape_to_string(model.position_table()->value.shape).c_str(), "fixed");
   if (c.model.tie_head) std::printf("%-40s %-14s %12s\n", "(lm_head.weight)", "", "tied to wte");
@@ -50,8 +51,9 @@ void run_info(const InfoArgs& a) {
     throw Error("give exactly one of --model DIR or --preset NAME");
   if (!a.preset.empty()) {
     const Preset& p = find_preset(a.preset);
-    if (a.json) return print_json({p.model, p.train}, Gpt(p.model));
-    print_info({p.model, p.train}, Gpt(p.model), "preset " + p.name + ": " + p.description);
+    const auto model = make_model(p.model);
+    if (a.json) return print_json({p.model, p.train}, *model);
+    print_info({p.model, p.train}, *model, "preset " + p.name + ": " + p.description);
     return;
   }
   LoadedModel m = load_model_dir(a.model);

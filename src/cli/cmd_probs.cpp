@@ -12,7 +12,6 @@
 #include "cli/output_format.h"
 #include "cli/threads.h"
 #include "error.h"
-#include "generate/kv_decoder.h"
 #include "inspect/bar_chart_svg.h"
 #include "inspect/next_token.h"
 #include "inspect/terminal_heatmap.h"
@@ -45,8 +44,8 @@ void run_probs(ProbsArgs a) {
   if (a.top < 1) throw Error("--top must be at least 1");
   int64_t dropped = 0;
   const ModelText mt = load_model_and_window(a.model, a.text, dropped);
-  KvDecoder decoder(*mt.model.model);
-  const std::span<const float> logits = decoder.feed(mt.ids);
+  const auto decoder = mt.model.model->decoder();
+  const std::span<const float> logits = decoder->feed(mt.ids);
   const int64_t vocab = int64_t(logits.size());
   std::vector<std::vector<double>> dists;
   for (float t : a.temperatures) dists.push_back(next_token_distribution(logits.data(), vocab, t));

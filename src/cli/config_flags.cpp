@@ -1,7 +1,10 @@
 #include "cli/config_flags.h"
 
+#include <algorithm>
 #include <memory>
+#include <type_traits>
 
+#include "error.h"
 #include "train/presets.h"
 
 namespace dikkat {
@@ -17,41 +20,41 @@ void ConfigFlags::flag(CLI::App& cmd, const std::string& name, const std::string
   });
 }
 
+// --<key> for one field of the model config table: numbers and booleans parsed by CLI11, enum
+// names checked here against the enum's own name table.
+void ConfigFlags::add_model_flag(CLI::App& cmd, const ModelConfigField& field) {
+  std::string name = std::string("--") + field.key;
+  std::replace(name.begin(), name.end(), '_', '-');
+  std::visit(
+      [&](auto member) {
+        using T = std::decay_t<decltype(RunConfig{}.model.*member)>;
+        if constexpr (std::is_enum_v<T>) {
+          flag<std::string>(cmd, name, field.help, [member, name](RunConfig& c, const std::string& v) {
+            const auto parsed = enum_from_name(enum_names(T{}), v);
+            if (!parsed)
+              throw Error(name + ": must be " + enum_choices(enum_names(T{})) + ", got '" + v +
+                          "'");
+            c.model.*member = *parsed;
+          });
+        } else {
+          flag<T>(cmd, name, field.help,
+                  [member](RunConfig& c, const T& v) { c.model.*member = v; });
+        }
+      },
+      field.member);
+}
+
 void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
   std::string names;
   for (const auto& p : all_presets()) names += (names.empty() ? "" : ", ") + p.name;
   options_.push_back(cmd.add_option("--preset", preset_, "starting configuration: " + names)
                          ->capture_default_str());
-  using I = int64_t;
-  flag<I>(cmd, "--n-layer", "transformer blocks",
-          [](RunConfig& c, const I& v) { c.model.n_layer = v; });
-  flag<I>(cmd, "--n-head", "attention heads per block",
-          [](RunConfig& c, const I& v) { c.model.n_head = v; });
-  flag<I>(cmd, "--n-embd", "embedding width", [](RunConfig& c, const I& v) { c.model.n_embd = v; });
-  flag<I>(cmd, "--context", "context length in tokens",
-          [](RunConfig& c, const I& v) { c.model.context = v; });
-  flag<I>(cmd, "--vocab-size", "vocabulary size (training sets it from the data)",
-          [](RunConfig& c, const I& v) { c.model.vocab_size = v; });
-  flag<I>(cmd, "--ffn-mult", "FFN hidden width as a multiple of n_embd",
-          [](RunConfig& c, const I& v) { c.model.ffn_mult = v; });
-  flag<std::string>(cmd, "--activation", "gelu or relu",
-                    [](RunConfig& c, const std::string& v) { c.model.activation = v; });
-  flag<std::string>(cmd, "--positions", "learned or sinusoidal",
-                    [](RunConfig& c, const std::string& v) { c.model.positions = v; });
-  flag<std::string>(cmd, "--norm", "pre (x + f(LN(x))) or post (LN(x + f(x)))",
-                    [](RunConfig& c, const std::string& v) { c.model.norm = v; });
-  flag<bool>(cmd, "--tie-head", "LM head shares the token embedding (true/false)",
-             [](RunConfig& c, const bool& v) { c.model.tie_head = v; });
+  for (const ModelConfigField& field : model_config_fields()) add_model_flag(cmd, field);
   flag<bool>(cmd, "--bias", "biases in Q/K/V, projections, FFN and LayerNorms (true/false)",
              [](RunConfig& c, const bool& v) {
                c.model.qkv_bias = c.model.proj_bias = c.model.ffn_bias = c.model.ln_bias = v;
              });
-  flag<bool>(cmd, "--head-bias", "a bias on the LM head (true/false)",
-             [](RunConfig& c, const bool& v) { c.model.head_bias = v; });
-  flag<bool>(cmd, "--ffn-norm", "a second LayerNorm around each FFN (true/false)",
-             [](RunConfig& c, const bool& v) { c.model.ffn_norm = v; });
-  flag<float>(cmd, "--dropout", "dropout probability while training",
-              [](RunConfig& c, const float& v) { c.model.dropout = v; });
+  using I = int64_t;
   if (!with_train_fields) return;
   flag<std::string>(cmd, "--tokenizer",
                     "text (the data's characters), seed (seed 003's alphabet), bpe:N (learn a "

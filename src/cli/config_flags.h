@@ -19,6 +19,7 @@ class ConfigFlags {
   bool any_given() const;
 
  private:
+  void add_model_flag(CLI::App& cmd, const ModelConfigField& field);
   template <typename T>
   void flag(CLI::App& cmd, const std::string& name, const std::string& help,
             std::function<void(RunConfig&, const T&)> apply);

@@ -5,11 +5,10 @@
 #include <random>
 
 #include "error.h"
-#include "generate/kv_decoder.h"
 
 namespace dikkat {
 
-DecodeTiming time_decoding(const Gpt& model, int64_t prompt_tokens, int64_t new_tokens,
+DecodeTiming time_decoding(const Model& model, int64_t prompt_tokens, int64_t new_tokens,
                            int repeats) {
   const int64_t context = model.config().context;
   if (prompt_tokens < 1 || prompt_tokens >= context)
@@ -24,7 +23,8 @@ DecodeTiming time_decoding(const Gpt& model, int64_t prompt_tokens, int64_t new_
   t.weight_bytes_per_token = 4.0 * double(model.parameter_count());
   t.prompt_seconds = t.generate_seconds = 1e30;
   using clock = std::chrono::steady_clock;
-  KvDecoder decoder(model);
+  const auto decoder_ptr = model.decoder();
+  IncrementalDecoder& decoder = *decoder_ptr;
   for (int run = 0; run <= repeats; ++run) {
     decoder.reset();
     const auto start = clock::now();

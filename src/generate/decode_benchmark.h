@@ -2,7 +2,7 @@
 // How fast a model reads a prompt and generates after it, for `dikkat generate --benchmark`.
 #include <cstdint>
 
-#include "nn/gpt.h"
+#include "nn/model.h"
 
 namespace dikkat {
 
@@ -15,7 +15,7 @@ struct DecodeTiming {
 // Feeds `prompt_tokens` random ids as one batched pass, then generates greedily one token at a
 // time until `new_tokens` or the context is full. Repeats `repeats` times after one warm-up run
 // and keeps the fastest of each phase (the least disturbed by other work on the machine).
-DecodeTiming time_decoding(const Gpt& model, int64_t prompt_tokens, int64_t new_tokens,
+DecodeTiming time_decoding(const Model& model, int64_t prompt_tokens, int64_t new_tokens,
                            int repeats);
 
 }  // namespace dikkat

@@ -6,13 +6,14 @@
 
 namespace dikkat {
 
-std::vector<int32_t> generate_tokens(const Gpt& model, const std::vector<int32_t>& prompt,
+std::vector<int32_t> generate_tokens(const Model& model, const std::vector<int32_t>& prompt,
                                      int64_t max_tokens, const SamplingOptions& options,
                                      std::mt19937_64& rng,
                                      const std::function<void(int32_t)>& on_token,
                                      int32_t stop_token) {
   if (prompt.empty()) throw Error("prompt is empty: give at least one character");
-  KvDecoder decoder(model);
+  const auto decoder_ptr = model.decoder();
+  IncrementalDecoder& decoder = *decoder_ptr;
   const int64_t context = decoder.capacity();
   std::vector<int32_t> text = prompt;
   // The window the model sees: the last `context` tokens of the text so far.

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "generate/kv_decoder.h"
+#include "nn/model.h"
 #include "generate/sampler.h"
 
 namespace dikkat {
@@ -15,7 +15,7 @@ namespace dikkat {
 // outgrows the context the model sees only the last `context` tokens (positions restart at 0),
 // so the cache is rebuilt from that window for each further token. Stops early at `stop_token`
 // when it is >= 0. Returns the generated ids.
-std::vector<int32_t> generate_tokens(const Gpt& model, const std::vector<int32_t>& prompt,
+std::vector<int32_t> generate_tokens(const Model& model, const std::vector<int32_t>& prompt,
                                      int64_t max_tokens, const SamplingOptions& options,
                                      std::mt19937_64& rng,
                                      const std::function<void(int32_t)>& on_token,

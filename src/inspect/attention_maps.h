@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "generate/activation_trace.h"
+#include "nn/activation_trace.h"
 #include "inspect/word_grouping.h"
 
 namespace dikkat {

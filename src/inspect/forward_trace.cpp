@@ -1,7 +1,6 @@
 #include "inspect/forward_trace.h"
 
 #include "error.h"
-#include "generate/kv_decoder.h"
 
 namespace dikkat {
 
@@ -33,9 +32,10 @@ Scores attention_scores(const Tensor& q, const Tensor& k) {
 
 }  // namespace
 
-ActivationTrace trace_forward(const Gpt& model, std::span<const int32_t> ids) {
+ActivationTrace trace_forward(const Model& model, std::span<const int32_t> ids) {
   if (ids.empty()) throw Error("trace: no tokens to run");
-  KvDecoder decoder(model);
+  const auto decoder_ptr = model.decoder();
+  IncrementalDecoder& decoder = *decoder_ptr;
   ActivationTrace recorded;
   decoder.feed(ids, &recorded);
   ActivationTrace out;

@@ -4,7 +4,7 @@
 
 namespace dikkat {
 
-std::string describe_trace_step(const std::string& name, const std::string& activation) {
+std::string describe_trace_step(const std::string& name, Activation activation) {
   static const std::map<std::string, std::string> whole = {
       {"embed.token", "token embeddings (rows of the embedding table)"},
       {"embed.position", "positional encodings"},
@@ -37,7 +37,7 @@ std::string describe_trace_step(const std::string& name, const std::string& acti
       const std::string step = name.substr(dot + 1);
       if (auto it = in_block.find(step); it != in_block.end())
         return "block " + block + ": " + it->second +
-               (step == "mlp.act" ? (activation == "gelu" ? "GELU" : "ReLU") : "");
+               (step == "mlp.act" ? (activation == Activation::kGelu ? "GELU" : "ReLU") : "");
     }
   }
   return name;

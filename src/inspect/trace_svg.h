@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "generate/activation_trace.h"
+#include "nn/activation_trace.h"
 #include "inspect/next_token.h"
 
 namespace dikkat {

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "io/file_io.h"
 #include "io/safetensors.h"
+#include "nn/architectures.h"
 
 namespace dikkat {
 
@@ -67,7 +68,7 @@ Tokenizer read_tokenizer(const std::string& dir) {
   return Tokenizer::from_json(parse_json_file(path), path);
 }
 
-void save_weights(const std::string& path, const Gpt& model, int64_t step) {
+void save_weights(const std::string& path, const Model& model, int64_t step) {
   SafetensorsWriter w;
   for (const auto& p : model.parameters()) w.add(p.name, p.var->value);
   w.set_metadata("format", "dikkat");
@@ -76,7 +77,7 @@ void save_weights(const std::string& path, const Gpt& model, int64_t step) {
   w.write(path);
 }
 
-int64_t load_weights(const std::string& path, Gpt& model) {
+int64_t load_weights(const std::string& path, Model& model) {
   const SafetensorsReader r = SafetensorsReader::open(path);
   for (const auto& p : model.parameters()) p.var->value = r.f32(p.name, p.var->value.shape);
   for (const auto& [name, entry] : r.entries())
@@ -97,7 +98,7 @@ LoadedModel load_model_dir(const std::string& dir, const std::string& weights_fi
     throw Error(join_path(dir, "tokenizer.json") + ": " + std::to_string(m.tokenizer.vocab_size()) +
                 " symbols but config.json says " + "vocab_size " +
                 std::to_string(m.config.model.vocab_size));
-  m.model = std::make_unique<Gpt>(m.config.model);
+  m.model = make_model(m.config.model);
   m.step = load_weights(join_path(dir, weights_file), *m.model);
   return m;
 }

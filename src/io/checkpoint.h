@@ -11,7 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
-#include "nn/gpt.h"
+#include "nn/model.h"
 #include "nn/model_config.h"
 #include "tokenize/tokenizer.h"
 #include "train/train_config.h"
@@ -33,16 +33,16 @@ void write_tokenizer(const std::string& dir, const Tokenizer& tokenizer);
 Tokenizer read_tokenizer(const std::string& dir);
 
 // Weights as safetensors under the model's own parameter names.
-void save_weights(const std::string& path, const Gpt& model, int64_t step);
+void save_weights(const std::string& path, const Model& model, int64_t step);
 // Copies every parameter from `reader`-compatible file at `path` into `model`, checking that each
 // is present with the right shape and that the file holds no tensor the model lacks.
 // Returns the step recorded in the file's metadata.
-int64_t load_weights(const std::string& path, Gpt& model);
+int64_t load_weights(const std::string& path, Model& model);
 
 struct LoadedModel {
   RunConfig config;
   Tokenizer tokenizer;
-  std::unique_ptr<Gpt> model;
+  std::unique_ptr<Model> model;
   int64_t step;
 };
 // Loads config, tokenizer and `weights_file` from `dir`, checking they agree with each other.

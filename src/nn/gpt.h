@@ -2,22 +2,17 @@
 // The GPT: token embedding + positions, N transformer blocks, final LayerNorm, LM head.
 // Parameter names follow nanoGPT / Hugging Face GPT-2 (transformer.h.0.attn.c_attn.weight, ...)
 // with PyTorch's (out, in) layout for linear weights, so safetensors files read the same in both.
+// Training (forward) and generation (GptDecoder) run the same embed / block / head code; they
+// differ only in where a block's attention finds its keys and values.
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <span>
-#include <string>
 #include <vector>
 
-#include "nn/model_config.h"
-#include "tensor/graph.h"
+#include "nn/model.h"
 
 namespace dikkat {
-
-struct NamedParameter {
-  std::string name;
-  Var var;
-  bool decays;  // weight decay applies to matrices only (nanoGPT's rule: dim >= 2)
-};
 
 struct BlockParameters {
   Var ln1_w, ln1_b;
@@ -28,39 +23,34 @@ struct BlockParameters {
   Var out_w, out_b;    // mlp.c_proj: (C, ffn_width)
 };
 
-class Gpt {
+class Gpt final : public Model {
  public:
-  explicit Gpt(const ModelConfig& config);  // parameters start at zero; see init_gpt2
+  explicit Gpt(const ModelConfig& config);
 
-  const ModelConfig& config() const { return config_; }
-  const std::vector<NamedParameter>& parameters() const { return params_; }
-  const Var* find(const std::string& name) const;
-  int64_t parameter_count() const;
-
-  // GPT-2 initialisation: weights ~ N(0, std), residual projections (attn.c_proj, mlp.c_proj)
-  // ~ N(0, std / sqrt(2 * n_layer)), biases 0, LayerNorm weights 1.
-  void init_gpt2(std::mt19937_64& rng, float std = 0.02f);
-
-  // ids (B,T) -> logits (B,T,V). T must be <= context. Dropout draws from `dropout_rng` when
-  // it is given and `g` records; otherwise the model runs deterministically.
+  // ids (B,T) -> logits (B,T,V). T must be <= context.
   Var forward(Graph& g, std::span<const int32_t> ids, int64_t batch, int64_t time,
               std::mt19937_64* dropout_rng) const;
+  Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
+  std::unique_ptr<IncrementalDecoder> decoder() const override;
+  const Var& token_embedding() const override { return wte_; }
+  const Var& position_table() const override { return positions_; }
 
-  // Pieces shared with the KV-cache decoder and the look-inside tools.
+  // The pieces both paths run. A block's attention core maps its fused Q|K|V (B,T,3C) to the
+  // heads' weighted sums (B,T,C), tracing the weights itself.
+  using AttentionCore = std::function<Var(Graph& g, int64_t layer, const Var& qkv)>;
+  // ids (B,T) at positions first_position.. -> token embedding + position (B,T,C)
+  Var embed(Graph& g, std::span<const int32_t> ids, int64_t batch, int64_t time,
+            int64_t first_position, ActivationTrace* trace) const;
+  Var block_forward(Graph& g, int64_t layer, const Var& x, const AttentionCore& attend,
+                    std::mt19937_64* dropout_rng, ActivationTrace* trace) const;
+  // x (B,T,C) -> final LayerNorm -> logits (B,T,V)
+  Var head(Graph& g, const Var& x, ActivationTrace* trace) const;
   const BlockParameters& block(int64_t layer) const { return blocks_[layer]; }
-  const Var& token_embedding() const { return wte_; }
-  const Var& position_table() const { return positions_; }  // learned wpe or fixed sinusoids
-  const Var& final_norm_weight() const { return lnf_w_; }
-  const Var& final_norm_bias() const { return lnf_b_; }
-  const Var& head_weight() const { return config_.tie_head ? wte_ : head_w_; }
-  const Var& head_bias() const { return head_b_; }
+
+ protected:
+  int64_t residual_branches() const override { return 2 * config().n_layer; }
 
  private:
-  Var add_parameter(const std::string& name, std::vector<int64_t> shape);
-  Var block_forward(Graph& g, const BlockParameters& p, const Var& x, std::mt19937_64* rng) const;
-
-  ModelConfig config_;
-  std::vector<NamedParameter> params_;
   Var wte_, positions_, lnf_w_, lnf_b_, head_w_, head_b_;
   std::vector<BlockParameters> blocks_;
 };

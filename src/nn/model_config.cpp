@@ -1,12 +1,39 @@
 #include "nn/model_config.h"
 
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "error.h"
 #include "io/json_field.h"
 #include "io/json_number.h"
 
 namespace dikkat {
+
+const std::vector<ModelConfigField>& model_config_fields() {
+  using M = ModelConfig;
+  static const std::vector<ModelConfigField> fields = {
+      {"arch", "architecture: gpt", &M::arch},
+      {"vocab_size", "vocabulary size (training sets it from the data)", &M::vocab_size},
+      {"n_layer", "transformer blocks", &M::n_layer},
+      {"n_head", "attention heads per block", &M::n_head},
+      {"n_embd", "embedding width", &M::n_embd},
+      {"context", "context length in tokens", &M::context},
+      {"ffn_mult", "FFN hidden width as a multiple of n_embd", &M::ffn_mult},
+      {"activation", "FFN activation: gelu or relu", &M::activation},
+      {"positions", "position encoding: learned or sinusoidal", &M::positions},
+      {"norm", "LayerNorm placement: pre (x + f(LN(x))) or post (LN(x + f(x)))", &M::norm},
+      {"tie_head", "LM head shares the token embedding (true/false)", &M::tie_head},
+      {"head_bias", "a bias on the LM head (true/false)", &M::head_bias},
+      {"qkv_bias", "a bias on the Q/K/V projection (true/false)", &M::qkv_bias},
+      {"proj_bias", "a bias on the attention output projection (true/false)", &M::proj_bias},
+      {"ffn_bias", "biases in the FFN (true/false)", &M::ffn_bias},
+      {"ln_bias", "LayerNorm biases (true/false)", &M::ln_bias},
+      {"ffn_norm", "a second LayerNorm around each FFN (true/false)", &M::ffn_norm},
+      {"dropout", "dropout probability while training", &M::dropout},
+      {"ln_eps", "LayerNorm epsilon", &M::ln_eps},
+  };
+  return fields;
+}
 
 void ModelConfig::validate() const {
   auto require = [](bool ok, const std::string& what) {
@@ -21,11 +48,6 @@ void ModelConfig::validate() const {
                                     ")");
   require(context >= 1, "context must be at least 1, got " + std::to_string(context));
   require(ffn_mult >= 1, "ffn_mult must be at least 1, got " + std::to_string(ffn_mult));
-  require(activation == "gelu" || activation == "relu",
-          "activation must be gelu or relu, got '" + activation + "'");
-  require(positions == "learned" || positions == "sinusoidal",
-          "positions must be learned or sinusoidal, got '" + positions + "'");
-  require(norm == "pre" || norm == "post", "norm must be pre or post, got '" + norm + "'");
   require(dropout >= 0.0f && dropout < 1.0f,
           "dropout must be in [0, 1), got " + std::to_string(dropout));
   require(ln_eps > 0.0f, "ln_eps must be positive");
@@ -43,46 +65,45 @@ void ModelConfig::validate() const {
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
-  j = {{"vocab_size", c.vocab_size},
-       {"n_layer", c.n_layer},
-       {"n_head", c.n_head},
-       {"n_embd", c.n_embd},
-       {"context", c.context},
-       {"ffn_mult", c.ffn_mult},
-       {"activation", c.activation},
-       {"positions", c.positions},
-       {"norm", c.norm},
-       {"tie_head", c.tie_head},
-       {"head_bias", c.head_bias},
-       {"qkv_bias", c.qkv_bias},
-       {"proj_bias", c.proj_bias},
-       {"ffn_bias", c.ffn_bias},
-       {"ln_bias", c.ln_bias},
-       {"ffn_norm", c.ffn_norm},
-       {"dropout", json_number(c.dropout)},
-       {"ln_eps", json_number(c.ln_eps)}};
+  j = nlohmann::json::object();
+  for (const auto& f : model_config_fields()) {
+    std::visit(
+        [&](auto member) {
+          const auto& value = c.*member;
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_enum_v<T>)
+            j[f.key] = enum_to_name(enum_names(value), value);
+          else if constexpr (std::is_floating_point_v<T>)
+            j[f.key] = json_number(value);
+          else
+            j[f.key] = value;
+        },
+        f.member);
+  }
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
   if (!j.is_object()) throw Error("model config: expected a JSON object");
-  read_json_field(j, "vocab_size", c.vocab_size, "model config");
-  read_json_field(j, "n_layer", c.n_layer, "model config");
-  read_json_field(j, "n_head", c.n_head, "model config");
-  read_json_field(j, "n_embd", c.n_embd, "model config");
-  read_json_field(j, "context", c.context, "model config");
-  read_json_field(j, "ffn_mult", c.ffn_mult, "model config");
-  read_json_field(j, "activation", c.activation, "model config");
-  read_json_field(j, "positions", c.positions, "model config");
-  read_json_field(j, "norm", c.norm, "model config");
-  read_json_field(j, "tie_head", c.tie_head, "model config");
-  read_json_field(j, "head_bias", c.head_bias, "model config");
-  read_json_field(j, "qkv_bias", c.qkv_bias, "model config");
-  read_json_field(j, "proj_bias", c.proj_bias, "model config");
-  read_json_field(j, "ffn_bias", c.ffn_bias, "model config");
-  read_json_field(j, "ln_bias", c.ln_bias, "model config");
-  read_json_field(j, "ffn_norm", c.ffn_norm, "model config");
-  read_json_field(j, "dropout", c.dropout, "model config");
-  read_json_field(j, "ln_eps", c.ln_eps, "model config");
+  for (const auto& f : model_config_fields()) {
+    std::visit(
+        [&](auto member) {
+          auto& value = c.*member;
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_enum_v<T>) {
+            std::string name;
+            if (!j.contains(f.key)) return;
+            read_json_field(j, f.key, name, "model config");
+            const auto parsed = enum_from_name(enum_names(value), name);
+            if (!parsed)
+              throw Error(std::string("model config: ") + f.key + " must be " +
+                          enum_choices(enum_names(value)) + ", got '" + name + "'");
+            value = *parsed;
+          } else {
+            read_json_field(j, f.key, value, "model config");
+          }
+        },
+        f.member);
+  }
 }
 
 }  // namespace dikkat

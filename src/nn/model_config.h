@@ -1,23 +1,51 @@
 #pragma once
-// The shape of a GPT: everything needed to allocate its parameters and run it.
-// The JSON form (config.json's "model" object) uses the same field names.
+// The shape of a model: everything needed to allocate its parameters and run it. "arch" names the
+// architecture (src/nn/architectures.h); the other fields are read by the architectures that use
+// them. The JSON form (config.json's "model" object) and the command-line overrides are both made
+// from one field table, model_config_fields().
+#include <array>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <variant>
+#include <vector>
+
+#include "nn/enum_names.h"
+#include "tensor/ops.h"
 
 namespace dikkat {
 
+enum class Arch { kGpt };
+enum class Positions { kLearned, kSinusoidal };  // a trained table, or fixed sinusoids
+enum class NormPlacement { kPre, kPost };        // x + f(LN(x)), or LN(x + f(x))
+
+inline constexpr std::array kArchNames = {EnumName<Arch>{Arch::kGpt, "gpt"}};
+inline constexpr std::array kActivationNames = {EnumName<Activation>{Activation::kGelu, "gelu"},
+                                                EnumName<Activation>{Activation::kRelu, "relu"}};
+inline constexpr std::array kPositionsNames = {
+    EnumName<Positions>{Positions::kLearned, "learned"},
+    EnumName<Positions>{Positions::kSinusoidal, "sinusoidal"}};
+inline constexpr std::array kNormNames = {EnumName<NormPlacement>{NormPlacement::kPre, "pre"},
+                                          EnumName<NormPlacement>{NormPlacement::kPost, "post"}};
+
+// The name table of each enum, found by its type (for code generic over the fields).
+inline const auto& enum_names(Arch) { return kArchNames; }
+inline const auto& enum_names(Activation) { return kActivationNames; }
+inline const auto& enum_names(Positions) { return kPositionsNames; }
+inline const auto& enum_names(NormPlacement) { return kNormNames; }
+
 struct ModelConfig {
+  Arch arch = Arch::kGpt;  // a config.json without "arch" was written for a GPT
   int64_t vocab_size = 65;
   int64_t n_layer = 4;
   int64_t n_head = 4;
   int64_t n_embd = 128;
   int64_t context = 64;
-  int64_t ffn_mult = 4;               // feed-forward hidden width = ffn_mult * n_embd
-  std::string activation = "gelu";    // "gelu" (exact erf form) or "relu"
-  std::string positions = "learned";  // "learned" (a trained table) or "sinusoidal" (fixed)
-  std::string norm = "pre";           // "pre": x + f(LN(x)); "post": LN(x + f(x))
-  bool tie_head = true;               // LM head reuses the token embedding matrix
+  int64_t ffn_mult = 4;  // feed-forward hidden width = ffn_mult * n_embd
+  Activation activation = Activation::kGelu;  // GELU is the exact erf form
+  Positions positions = Positions::kLearned;
+  NormPlacement norm = NormPlacement::kPre;
+  bool tie_head = true;  // LM head reuses the token embedding matrix
   bool head_bias = false;
   bool qkv_bias = true;
   bool proj_bias = true;  // attention output projection
@@ -32,6 +60,20 @@ struct ModelConfig {
   // Throws Error naming the first field that is out of range or inconsistent.
   void validate() const;
 };
+
+// One row per field: its JSON key (the command-line flag is the key with '-' for '_'), what it
+// means, and where it lives. Every field is written to config.json, read from it and settable
+// from the command line through this table.
+struct ModelConfigField {
+  using Member =
+      std::variant<Arch ModelConfig::*, int64_t ModelConfig::*, float ModelConfig::*,
+                   bool ModelConfig::*, Activation ModelConfig::*, Positions ModelConfig::*,
+                   NormPlacement ModelConfig::*>;
+  const char* key;
+  const char* help;
+  Member member;
+};
+const std::vector<ModelConfigField>& model_config_fields();
 
 void to_json(nlohmann::json& j, const ModelConfig& c);
 // Reads every field; missing fields keep their defaults, wrong types throw Error naming the field.

@@ -29,23 +29,23 @@ Var add(Graph& g, const Var& a, const Var& b) {
   return c;
 }
 
-// y[b,t,:] = x[b,t,:] + table[t,:]   x (B,T,C), table (P,C) with P >= T
-Var add_rows(Graph& g, const Var& x, const Var& table) {
+// y[b,t,:] = x[b,t,:] + table[first + t,:]   x (B,T,C), table (P,C) with P >= first + T
+Var add_rows(Graph& g, const Var& x, const Var& table, int64_t first) {
   OpTimer timer(OpClass::kElementwise);
   const int64_t t_len = x->value.size(-2), c = x->value.size(-1);
-  if (table->value.size(1) != c || table->value.size(0) < t_len)
+  if (table->value.size(1) != c || first < 0 || table->value.size(0) < first + t_len)
     throw Error("add_rows: table " + shape_to_string(table->value.shape) + " does not cover " +
-                shape_to_string(x->value.shape));
+                shape_to_string(x->value.shape) + " from row " + std::to_string(first));
   Var y = g.output(x->value.shape, {&x, &table});
   const int64_t rows = x->value.rows();  // a whole number of T-row sequences: x is (..., T, C)
-  const float *px = x->value.ptr(), *pt = table->value.ptr();
+  const float *px = x->value.ptr(), *pt = table->value.ptr() + first * c;
   float* py = y->value.ptr();
 #pragma omp parallel for schedule(static)
   for (int64_t r = 0; r < rows; ++r) {
     const float* trow = pt + (r % t_len) * c;
     for (int64_t j = 0; j < c; ++j) py[r * c + j] = px[r * c + j] + trow[j];
   }
-  g.on_backward(y, [x, table, y, rows, t_len, c] {
+  g.on_backward(y, [x, table, y, rows, t_len, c, first] {
     OpTimer timer(OpClass::kElementwise);
     const float* dy = y->grad_ptr();
     if (x->requires_grad) {
@@ -55,7 +55,7 @@ Var add_rows(Graph& g, const Var& x, const Var& table) {
     }
     if (table->requires_grad) {
       // Position t's gradient sums rows t, t + T, t + 2T, ...: each thread owns whole positions.
-      float* dt = table->grad_ptr();
+      float* dt = table->grad_ptr() + first * c;
       const int64_t batches = rows / t_len;
 #pragma omp parallel for schedule(static)
       for (int64_t t = 0; t < t_len; ++t)

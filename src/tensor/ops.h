@@ -29,8 +29,9 @@ Var embedding(Graph& g, const Var& table, std::span<const int32_t> ids,
 // ---- add.cpp: elementwise sums
 // --------------------------------------------------------------------
 Var add(Graph& g, const Var& a, const Var& b);
-// x (B,T,C) + p[0:T] (rows of a (P,C) table, P >= T) broadcast over the batch: positions.
-Var add_rows(Graph& g, const Var& x, const Var& table);
+// x (B,T,C) + p[first:first+T] (rows of a (P,C) table) broadcast over the batch: positions, the
+// first of them `first` (a decoder's next position).
+Var add_rows(Graph& g, const Var& x, const Var& table, int64_t first = 0);
 
 // ---- layernorm.cpp
 // --------------------------------------------------------------------------------- x (N,C), w (C),

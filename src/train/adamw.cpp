@@ -5,7 +5,7 @@
 
 namespace dikkat {
 
-AdamW::AdamW(const std::vector<NamedParameter>& params, const TrainConfig& config)
+AdamW::AdamW(const std::vector<Parameter>& params, const TrainConfig& config)
     : params_(params),
       beta1_(config.beta1),
       beta2_(config.beta2),
@@ -32,7 +32,7 @@ void AdamW::step(float lr, float grad_scale) {
   for (size_t k = 0; k < params_.size(); ++k) {
     Node& node = *params_[k].var;
     slices.push_back({node.value.ptr(), m_[k].ptr(), v_[k].ptr(), node.grad_ptr(),
-                      node.value.numel(), params_[k].decays ? 1.0f - lr * weight_decay_ : 1.0f});
+                      node.value.numel(), params_[k].decays() ? 1.0f - lr * weight_decay_ : 1.0f});
   }
   // One parallel region for every parameter: each thread takes its static share of each tensor
   // and goes on to the next without waiting (elements are independent).
@@ -49,7 +49,7 @@ void AdamW::step(float lr, float grad_scale) {
   }
 }
 
-std::string first_non_finite_gradient(const std::vector<NamedParameter>& params) {
+std::string first_non_finite_gradient(const std::vector<Parameter>& params) {
   for (const auto& p : params) {
     const float* g = p.var->grad_ptr();
     for (int64_t i = 0; i < p.var->value.numel(); ++i)
@@ -58,7 +58,7 @@ std::string first_non_finite_gradient(const std::vector<NamedParameter>& params)
   return "(none)";
 }
 
-double global_grad_norm(const std::vector<NamedParameter>& params) {
+double global_grad_norm(const std::vector<Parameter>& params) {
   // Every tensor cut into blocks of a fixed size; blocks are summed in parallel, then added in
   // order, so the result does not depend on the thread count.
   constexpr int64_t kBlock = 1 << 14;

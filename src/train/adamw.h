@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "nn/gpt.h"
+#include "nn/parameter.h"
 #include "train/train_config.h"
 
 namespace dikkat {
 
 class AdamW {
  public:
-  AdamW(const std::vector<NamedParameter>& params, const TrainConfig& config);
+  AdamW(const std::vector<Parameter>& params, const TrainConfig& config);
 
   // One update from each parameter's current gradient times grad_scale (gradient clipping's
   // factor, applied here so clipping costs no pass of its own over the gradients).
@@ -24,17 +24,17 @@ class AdamW {
   std::vector<Tensor>& second_moments() { return v_; }
 
  private:
-  std::vector<NamedParameter> params_;
+  std::vector<Parameter> params_;
   float beta1_, beta2_, eps_, weight_decay_;
   int64_t t_ = 0;
   std::vector<Tensor> m_, v_;
 };
 
 // The name of the first parameter (in model order) whose gradient holds a NaN or an infinity.
-std::string first_non_finite_gradient(const std::vector<NamedParameter>& params);
+std::string first_non_finite_gradient(const std::vector<Parameter>& params);
 // sqrt(sum of every gradient squared), summed in double in an order that does not depend on the
 // thread count.
-double global_grad_norm(const std::vector<NamedParameter>& params);
+double global_grad_norm(const std::vector<Parameter>& params);
 // The factor gradients are scaled by to clip their global norm to max_norm (torch's rule):
 // max_norm / (norm + 1e-6) when norm exceeds max_norm, else 1. max_norm 0 turns clipping off.
 float clip_coefficient(double norm, float max_norm);

@@ -25,7 +25,7 @@ void TrainingRngs::deserialize(const std::string& text, const std::string& sourc
   if (!in) throw Error(source + ": the saved random number generator state is corrupt");
 }
 
-void save_train_state(const std::string& path, const Gpt& model, AdamW& optimizer, int64_t step,
+void save_train_state(const std::string& path, const Model& model, AdamW& optimizer, int64_t step,
                       const TrainingRngs& rngs) {
   SafetensorsWriter w;
   const auto& params = model.parameters();
@@ -41,7 +41,7 @@ void save_train_state(const std::string& path, const Gpt& model, AdamW& optimize
   w.write(path);
 }
 
-int64_t load_train_state(const std::string& path, Gpt& model, AdamW& optimizer,
+int64_t load_train_state(const std::string& path, Model& model, AdamW& optimizer,
                          TrainingRngs& rngs) {
   const SafetensorsReader r = SafetensorsReader::open(path);
   const auto& params = model.parameters();

@@ -5,7 +5,7 @@
 #include <random>
 #include <string>
 
-#include "nn/gpt.h"
+#include "nn/model.h"
 #include "train/adamw.h"
 
 namespace dikkat {
@@ -20,9 +20,9 @@ struct TrainingRngs {
   void deserialize(const std::string& text, const std::string& source);
 };
 
-void save_train_state(const std::string& path, const Gpt& model, AdamW& optimizer, int64_t step,
+void save_train_state(const std::string& path, const Model& model, AdamW& optimizer, int64_t step,
                       const TrainingRngs& rngs);
 // Restores weights, moments and RNGs into objects built for the same config; returns the step.
-int64_t load_train_state(const std::string& path, Gpt& model, AdamW& optimizer, TrainingRngs& rngs);
+int64_t load_train_state(const std::string& path, Model& model, AdamW& optimizer, TrainingRngs& rngs);
 
 }  // namespace dikkat

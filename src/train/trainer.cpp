@@ -11,6 +11,7 @@
 #include "error.h"
 #include "generate/text_generator.h"
 #include "io/file_io.h"
+#include "nn/architectures.h"
 #include "tensor/bf16_matmul.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
@@ -102,9 +103,9 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
 
   std::unique_ptr<Trainer> t(new Trainer(config, std::move(tok), options));
   t->data_ = load_dataset(t->config_, t->tokenizer_, text);
-  t->model_ = std::make_unique<Gpt>(t->config_.model);
+  t->model_ = make_model(t->config_.model);
   std::mt19937_64 init_rng(t->config_.train.seed);
-  t->model_->init_gpt2(init_rng, t->config_.train.init_std);
+  t->model_->init(init_rng, t->config_.train.init_std);
   t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
   // The run directory appears whole or not at all: its files are written into a staging
   // directory that is renamed into place, so a kill during setup never leaves a directory that
@@ -131,7 +132,7 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
   if (data) config.train.data = *data;
   config.train.validate();
   std::unique_ptr<Trainer> t(new Trainer(config, read_tokenizer(options.out_dir), options));
-  t->model_ = std::make_unique<Gpt>(t->config_.model);
+  t->model_ = make_model(t->config_.model);
   t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
   const std::string state = join_path(options.out_dir, "train_state.safetensors");
   if (fs::exists(state)) {
@@ -150,12 +151,12 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
 float Trainer::evaluate(Split split) {
   OpProfile::Pause not_a_training_step;
   const int64_t b = config_.train.batch_size, t = config_.model.context;
-  std::vector<int32_t> x, y;
+  Batch batch{b, t, {}, {}};
   double total = 0.0;
   for (int64_t i = 0; i < config_.train.eval_batches; ++i) {
-    data_->sample(split, b, t, rngs_.eval, x, y);
+    data_->sample(split, b, t, rngs_.eval, batch.inputs, batch.targets);
     Graph g = Graph::inference();
-    total += cross_entropy(g, model_->forward(g, x, b, t, nullptr), y)->value.data[0];
+    total += model_->loss(g, batch, nullptr)->value.data[0];
   }
   return float(total / double(config_.train.eval_batches));
 }
@@ -207,7 +208,7 @@ TrainSummary Trainer::run() {
          << tc.steps << " steps of " << b << " x " << t << " tokens -> " << options_.out_dir;
     progress_.message(head.str());
   }
-  std::vector<int32_t> x, y;
+  Batch batch{b, t, {}, {}};
   float train_eval = NAN, val_eval = NAN;
   double step_seconds_avg = 0.0, total_step_seconds = 0.0;
   auto evaluate_now = [&] {
@@ -226,11 +227,11 @@ TrainSummary Trainer::run() {
     const auto step_start = std::chrono::steady_clock::now();
     {
       OpTimer timer(OpClass::kData);
-      data_->sample(Split::kTrain, b, t, rngs_.batches, x, y);
+      data_->sample(Split::kTrain, b, t, rngs_.batches, batch.inputs, batch.targets);
     }
     for (const auto& p : model_->parameters()) p.var->zero_grad();
     Graph g(precision_);
-    Var loss = cross_entropy(g, model_->forward(g, x, b, t, &rngs_.dropout), y);
+    Var loss = model_->loss(g, batch, &rngs_.dropout);
     const float loss_value = loss->value.data[0];
     const float lr = learning_rate(tc, step_);
     // A non-finite loss or gradient never reaches the weights: the run stops with the last

@@ -40,7 +40,7 @@ class Trainer {
                                          std::optional<std::string> data);
 
   TrainSummary run();
-  const Gpt& model() const { return *model_; }
+  const Model& model() const { return *model_; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
 
  private:
@@ -53,7 +53,7 @@ class Trainer {
   RunConfig config_;
   Tokenizer tokenizer_;
   TrainerOptions options_;
-  std::unique_ptr<Gpt> model_;
+  std::unique_ptr<Model> model_;
   std::unique_ptr<AdamW> optimizer_;
   std::unique_ptr<TokenDataset> data_;
   TrainingRngs rngs_;

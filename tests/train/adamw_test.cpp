@@ -15,7 +15,7 @@ TEST(AdamW, MatchesTheClosedFormForTwoSteps) {
   Var b = make_var(Tensor({1}), true);
   w->value.data[0] = 0.5f;
   b->value.data[0] = 0.5f;
-  std::vector<NamedParameter> params = {{"w", w, true}, {"b", b, false}};
+  std::vector<Parameter> params = {{"w", w, ParamRole::kWeight}, {"b", b, ParamRole::kBias}};
   AdamW opt(params, c);
   double p = 0.5, pb = 0.5, m = 0, v = 0, mb = 0, vb = 0;
   const double lr = 0.01;
@@ -39,7 +39,7 @@ TEST(GradClip, ScalesToTheLimitOnlyWhenAbove) {
   Var a = make_var(Tensor({2}), true);
   a->grad_ptr()[0] = 3.0f;
   a->grad_ptr()[1] = 4.0f;
-  std::vector<NamedParameter> params = {{"a", a, false}};
+  std::vector<Parameter> params = {{"a", a, ParamRole::kBias}};
   const double norm = global_grad_norm(params);
   EXPECT_DOUBLE_EQ(norm, 5.0);
   EXPECT_EQ(clip_coefficient(norm, 10.0f), 1.0f);
@@ -56,7 +56,7 @@ TEST(GradClip, NormOfALargeGradient) {
     want += double(a->grad.data[i]) * a->grad.data[i];
   }
   for (int64_t i = 0; i < 7; ++i) want += double(b->grad_ptr()[i] = 0.5f) * 0.5;
-  EXPECT_NEAR(global_grad_norm({{"a", a, true}, {"b", b, false}}), std::sqrt(want), 1e-9);
+  EXPECT_NEAR(global_grad_norm({{"a", a, ParamRole::kWeight}, {"b", b, ParamRole::kBias}}), std::sqrt(want), 1e-9);
 }
 
 // Clipping inside the update: step(lr, s) on gradient g equals step(lr) on gradient s * g.
@@ -64,7 +64,7 @@ TEST(AdamW, GradScaleEqualsScaledGradients) {
   TrainConfig c;
   auto run = [&](float grad, float scale) {
     Var w = make_var(Tensor({2, 2}), true);
-    std::vector<NamedParameter> params = {{"w", w, true}};
+    std::vector<Parameter> params = {{"w", w, ParamRole::kWeight}};
     AdamW opt(params, c);
     for (int t = 0; t < 3; ++t) {
       for (int i = 0; i < 4; ++i) w->grad_ptr()[i] = grad * float(i + 1);

@@ -1,4 +1,4 @@
-#include "generate/activation_trace.h"
+#include "nn/activation_trace.h"
 
 #include <algorithm>
 

@@ -1,0 +1,15 @@
+#include "nn/architectures.h"
+
+#include "nn/gpt.h"
+
+namespace dikkat {
+
+std::unique_ptr<Model> make_model(const ModelConfig& config) {
+  switch (config.arch) {
+    case Arch::kGpt:
+      return std::make_unique<Gpt>(config);
+  }
+  return nullptr;  // every Arch is handled above; the compiler warns when one is added
+}
+
+}  // namespace dikkat

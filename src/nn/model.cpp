@@ -1,0 +1,32 @@
+#include "nn/model.h"
+
+#include <cmath>
+
+namespace dikkat {
+
+Model::Model(const ModelConfig& config) : config_(config) { config_.validate(); }
+
+Var Model::add_parameter(std::string name, std::vector<int64_t> shape, ParamRole role) {
+  Var v = make_var(Tensor(std::move(shape)), true);
+  params_.push_back({std::move(name), v, role});
+  return v;
+}
+
+const Var* Model::find(const std::string& name) const {
+  for (const auto& p : params_)
+    if (p.name == name) return &p.var;
+  return nullptr;
+}
+
+int64_t Model::parameter_count() const {
+  int64_t n = 0;
+  for (const auto& p : params_) n += p.var->value.numel();
+  return n;
+}
+
+void Model::init(std::mt19937_64& rng, float std) {
+  const float residual_std = std / std::sqrt(float(residual_branches()));
+  init_parameters(params_, rng, {std, residual_std});
+}
+
+}  // namespace dikkat
