@@ -26,7 +26,7 @@ int64_t Model::parameter_count() const {
 
 void Model::init(std::mt19937_64& rng, float std) {
   const float residual_std = std / std::sqrt(float(residual_branches()));
-  init_parameters(params_, rng, {std, residual_std});
+  init_parameters(params_, rng, {std, residual_std, embedding_std(std)});
 }
 
 }  // namespace dikkat

@@ -12,15 +12,20 @@
 #include "nn/incremental_decoder.h"
 #include "nn/model_config.h"
 #include "nn/parameter.h"
+#include "nn/translation_decoder.h"
 #include "tensor/graph.h"
 
 namespace dikkat {
 
-// A language-modelling batch: `rows` sequences of `time` tokens, row-major, and the token each
-// position must predict.
+// `rows` sequences of `time` tokens, row-major, and the token each position must predict; a
+// target of kIgnoredTarget (padding) is left out of the loss. A sequence-to-sequence batch also
+// carries the source sentences, padded to `source_time`, with their true lengths.
+inline constexpr int32_t kIgnoredTarget = -1;
 struct Batch {
   int64_t rows = 0, time = 0;
   std::vector<int32_t> inputs, targets;
+  int64_t source_time = 0;
+  std::vector<int32_t> source, source_lengths;
 };
 
 class Model {
@@ -39,7 +44,10 @@ class Model {
   // Mean cross-entropy of the batch's targets. Dropout draws from `dropout_rng` when it is given
   // and `g` records; otherwise the model runs deterministically.
   virtual Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const = 0;
-  virtual std::unique_ptr<IncrementalDecoder> decoder() const = 0;
+  // Language models continue a text (generate, probs, trace); others return null.
+  virtual std::unique_ptr<IncrementalDecoder> decoder() const { return nullptr; }
+  // Sequence-to-sequence models translate; language models return null.
+  virtual std::unique_ptr<TranslationDecoder> translation_decoder() const { return nullptr; }
 
   // What the embedding views show: the token table (V, C) and the position table (context, C),
   // learned or fixed.
@@ -52,6 +60,8 @@ class Model {
   // How many branches add into the residual stream; residual projections start with
   // std / sqrt(this).
   virtual int64_t residual_branches() const = 0;
+  // The std of embedding tables' initial values.
+  virtual float embedding_std(float std) const { return std; }
 
  private:
   ModelConfig config_;

@@ -12,7 +12,7 @@ namespace dikkat {
 const std::vector<ModelConfigField>& model_config_fields() {
   using M = ModelConfig;
   static const std::vector<ModelConfigField> fields = {
-      {"arch", "architecture: gpt", &M::arch},
+      {"arch", "architecture: gpt (decoder-only) or seq2seq (encoder-decoder)", &M::arch},
       {"vocab_size", "vocabulary size (training sets it from the data)", &M::vocab_size},
       {"n_layer", "transformer blocks", &M::n_layer},
       {"n_head", "attention heads per block", &M::n_head},
@@ -31,6 +31,11 @@ const std::vector<ModelConfigField>& model_config_fields() {
       {"ffn_norm", "a second LayerNorm around each FFN (true/false)", &M::ffn_norm},
       {"dropout", "dropout probability while training", &M::dropout},
       {"ln_eps", "LayerNorm epsilon", &M::ln_eps},
+      {"n_encoder_layer", "encoder blocks (seq2seq; n_layer counts the decoder's)",
+       &M::n_encoder_layer},
+      {"share_embeddings", "one embedding table for source and target (seq2seq, true/false)",
+       &M::share_embeddings},
+      {"label_smoothing", "label smoothing of the loss (seq2seq)", &M::label_smoothing},
   };
   return fields;
 }
@@ -51,6 +56,13 @@ void ModelConfig::validate() const {
   require(dropout >= 0.0f && dropout < 1.0f,
           "dropout must be in [0, 1), got " + std::to_string(dropout));
   require(ln_eps > 0.0f, "ln_eps must be positive");
+  require(label_smoothing >= 0.0f && label_smoothing < 1.0f,
+          "label_smoothing must be in [0, 1), got " + std::to_string(label_smoothing));
+  require(n_encoder_layer >= 0,
+          "n_encoder_layer must not be negative, got " + std::to_string(n_encoder_layer));
+  if (arch == Arch::kSeq2seq)
+    require(n_encoder_layer >= 1,
+            "n_encoder_layer must be at least 1 for seq2seq, got " + std::to_string(n_encoder_layer));
   // Bounds far above any model dikkat can train, low enough that no parameter or activation
   // size computed from them can overflow 64 bits (a config file is outside input).
   auto at_most = [&](int64_t value, int64_t limit, const char* name) {
@@ -59,6 +71,7 @@ void ModelConfig::validate() const {
   };
   at_most(vocab_size, int64_t(1) << 24, "vocab_size");
   at_most(n_layer, 1024, "n_layer");
+  at_most(n_encoder_layer, 1024, "n_encoder_layer");
   at_most(n_embd, int64_t(1) << 16, "n_embd");
   at_most(context, int64_t(1) << 20, "context");
   at_most(ffn_mult, 64, "ffn_mult");

@@ -15,11 +15,12 @@
 
 namespace dikkat {
 
-enum class Arch { kGpt };
+enum class Arch { kGpt, kSeq2seq };
 enum class Positions { kLearned, kSinusoidal };  // a trained table, or fixed sinusoids
 enum class NormPlacement { kPre, kPost };        // x + f(LN(x)), or LN(x + f(x))
 
-inline constexpr std::array kArchNames = {EnumName<Arch>{Arch::kGpt, "gpt"}};
+inline constexpr std::array kArchNames = {EnumName<Arch>{Arch::kGpt, "gpt"},
+                                          EnumName<Arch>{Arch::kSeq2seq, "seq2seq"}};
 inline constexpr std::array kActivationNames = {EnumName<Activation>{Activation::kGelu, "gelu"},
                                                 EnumName<Activation>{Activation::kRelu, "relu"}};
 inline constexpr std::array kPositionsNames = {
@@ -54,6 +55,12 @@ struct ModelConfig {
   bool ffn_norm = true;  // a second LayerNorm in each block, before/after the FFN
   float dropout = 0.0f;
   float ln_eps = 1e-5f;
+  // Sequence-to-sequence only: n_layer counts the decoder's blocks, n_encoder_layer the
+  // encoder's; share_embeddings makes the source and target embeddings one table (with tie_head
+  // as well: the paper's three-way tying); label smoothing is the paper's 0.1 regulariser.
+  int64_t n_encoder_layer = 0;
+  bool share_embeddings = true;
+  float label_smoothing = 0.0f;
 
   int64_t head_size() const { return n_embd / n_head; }
   int64_t ffn_width() const { return ffn_mult * n_embd; }

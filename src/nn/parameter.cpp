@@ -36,6 +36,8 @@ void init_parameters(const std::vector<Parameter>& params, std::mt19937_64& rng,
         for (float& x : data) x = normal(rng) * scales.residual_std;
         break;
       case ParamRole::kEmbedding:
+        for (float& x : data) x = normal(rng) * scales.embedding_std;
+        break;
       case ParamRole::kPositions:
       case ParamRole::kWeight:
         for (float& x : data) x = normal(rng) * scales.std;

@@ -28,12 +28,14 @@ struct Parameter {
   bool decays() const;
 };
 
-// How init_parameters draws each role: GPT-2's scheme. Matrices ~ N(0, std); residual projections
+// How init_parameters draws each role: GPT-2's scheme. Matrices and learned positions ~ N(0, std);
+// token embeddings ~ N(0, embedding_std) (std for a GPT); residual projections
 // ~ N(0, residual_std) (GPT-2 scales them by 1/sqrt(number of residual branches) so the residual
 // stream's variance does not grow with depth); biases 0, LayerNorm gains 1 and shifts 0.
 struct InitScales {
   float std;
   float residual_std;
+  float embedding_std;  // token embedding tables
 };
 
 // Draws every parameter in order, so the same seed gives the same weights.

@@ -12,28 +12,35 @@ void embedding_forward(const float* table, std::span<const int32_t> ids, float* 
     std::copy_n(table + int64_t(ids[i]) * c, c, out + int64_t(i) * c);
 }
 
-// d table[ids[i]] += d out[i]. Several positions may share an id, so this runs serially: the
+// d table[ids[i]] += scale * d out[i]. Several positions may share an id, so this runs serially: the
 // order of additions, and therefore the result, stays the same for any thread count.
 static void embedding_backward(const float* dout, std::span<const int32_t> ids, float* dtable,
-                               int64_t c) {
+                               int64_t c, float scale) {
   for (size_t i = 0; i < ids.size(); ++i) {
     float* row = dtable + int64_t(ids[i]) * c;
     const float* d = dout + int64_t(i) * c;
-    for (int64_t j = 0; j < c; ++j) row[j] += d[j];
+    for (int64_t j = 0; j < c; ++j) row[j] += scale * d[j];
   }
 }
 
+// out[i] = scale * table[ids[i]]
 Var embedding(Graph& g, const Var& table, std::span<const int32_t> ids,
-              std::vector<int64_t> out_leading_shape) {
+              std::vector<int64_t> out_leading_shape, float scale) {
   OpTimer timer(OpClass::kEmbedding);
   const int64_t c = table->value.size(1);
   out_leading_shape.push_back(c);
   Var out = g.output(out_leading_shape, {&table});
-  embedding_forward(table->value.ptr(), ids, out->value.ptr(), c);
+  float* y = out->value.ptr();
+  embedding_forward(table->value.ptr(), ids, y, c);
+  if (scale != 1.0f) {
+    const int64_t n = out->value.numel();
+#pragma omp parallel for simd schedule(static)
+    for (int64_t i = 0; i < n; ++i) y[i] *= scale;
+  }
   std::vector<int32_t> kept(ids.begin(), ids.end());
-  g.on_backward(out, [table, out, kept = std::move(kept), c] {
+  g.on_backward(out, [table, out, kept = std::move(kept), c, scale] {
     OpTimer timer(OpClass::kEmbedding);
-    embedding_backward(out->grad_ptr(), kept, table->grad_ptr(), c);
+    embedding_backward(out->grad_ptr(), kept, table->grad_ptr(), c, scale);
   });
   return out;
 }

@@ -23,8 +23,10 @@ Var linear(Graph& g, const Var& x, const Var& w, const Var& b);
 // ---- embedding.cpp: rows of a table picked by token id ------------------------------------------
 // table (V,C), ids (N) -> out (N,C). Ids must be < V (checked by the caller's tokenizer/loader).
 void embedding_forward(const float* table, std::span<const int32_t> ids, float* out, int64_t c);
+// The autograd op multiplies the rows by `scale` ("Attention Is All You Need" scales its
+// embeddings by sqrt(d_model)).
 Var embedding(Graph& g, const Var& table, std::span<const int32_t> ids,
-              std::vector<int64_t> out_leading_shape);
+              std::vector<int64_t> out_leading_shape, float scale = 1.0f);
 
 // ---- add.cpp: elementwise sums
 // --------------------------------------------------------------------

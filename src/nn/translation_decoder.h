@@ -1,0 +1,30 @@
+#pragma once
+// Translation's view of an encoder-decoder model: encode a batch of source sentences once, then
+// step every row's target prefix one token at a time. Each decoder layer caches its self-attention
+// keys and values, and the cross-attention keys and values of the encoder output are computed
+// once per sentence. Beam search keeps, duplicates and drops rows with select_rows.
+#include <cstdint>
+#include <span>
+
+namespace dikkat {
+
+class TranslationDecoder {
+ public:
+  virtual ~TranslationDecoder() = default;
+
+  // Runs the encoder over `rows` sources (row-major (rows, time) ids, padded; lengths[r] real
+  // tokens in row r) and empties the target caches.
+  virtual void start(std::span<const int32_t> source, std::span<const int32_t> lengths,
+                     int64_t rows, int64_t time) = 0;
+  // One target token per row at position length() -> logits (rows, vocab), valid until the next
+  // call.
+  virtual std::span<const float> step(std::span<const int32_t> tokens) = 0;
+  // Row r of the caches becomes old row keep[r] (rows may repeat or go): the new row count is
+  // keep.size().
+  virtual void select_rows(std::span<const int32_t> keep) = 0;
+  virtual int64_t rows() const = 0;
+  virtual int64_t length() const = 0;    // target positions fed so far
+  virtual int64_t capacity() const = 0;  // the most target positions a row may take
+};
+
+}  // namespace dikkat

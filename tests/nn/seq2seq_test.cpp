@@ -1,0 +1,154 @@
+// The encoder-decoder against PyTorch on the same weights and padded batch (fixtures written by
+// tests/reference/make_seq2seq_fixtures.py): logits, the label-smoothed loss, every parameter
+// gradient and every attention table. Then its translation decoder against its own forward.
+#include "nn/seq2seq.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "io/safetensors.h"
+#include "nn/architectures.h"
+#include "tensor/ops.h"
+#include "test_support.h"
+
+namespace dikkat {
+namespace {
+
+struct Fixture {
+  SafetensorsReader file;
+  std::unique_ptr<Seq2seq> model;
+  Batch batch;
+};
+
+Fixture load_fixture(const std::string& name) {
+  SafetensorsReader file = SafetensorsReader::open(testing::fixture_path(name));
+  ModelConfig config;
+  from_json(nlohmann::json::parse(file.metadata_value("config")), config);
+  auto model = std::make_unique<Seq2seq>(config);
+  for (const auto& p : model->parameters())
+    p.var->value = file.f32("param/" + p.name, p.var->value.shape);
+  Batch b;
+  b.rows = file.entry("input").shape[0];
+  b.time = file.entry("input").shape[1];
+  b.source_time = file.entry("source").shape[1];
+  b.inputs = file.i32("input");
+  b.targets = file.i32("target");
+  b.source = file.i32("source");
+  b.source_lengths = file.i32("source_lengths");
+  return {std::move(file), std::move(model), std::move(b)};
+}
+
+void expect_close(const Tensor& got, const Tensor& want, float tolerance, const std::string& what) {
+  ASSERT_EQ(got.shape, want.shape) << what;
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    const float err = std::fabs(got.data[i] - want.data[i]);
+    ASSERT_TRUE(err <= tolerance || err <= 10 * tolerance * std::fabs(want.data[i]))
+        << what << "[" << i << "]: " << got.data[i] << " vs PyTorch " << want.data[i];
+  }
+}
+
+class Seq2seqMatchesPyTorch : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Seq2seqMatchesPyTorch, LogitsLossAndEveryGradient) {
+  Fixture f = load_fixture(GetParam());
+  Graph g;
+  Var logits = f.model->forward(g, f.batch, nullptr);
+  const CrossEntropyLoss loss =
+      cross_entropy(g, logits, f.batch.targets,
+                    {.ignore_id = kIgnoredTarget,
+                     .label_smoothing = f.model->config().label_smoothing});
+  g.backward(loss.loss);
+  expect_close(logits->value, f.file.f32("logits"), 1e-4f, "logits");
+  EXPECT_NEAR(loss.loss->value.data[0], f.file.f32("loss").data[0], 1e-5);
+  int64_t checked = 0;
+  for (const auto& p : f.model->parameters()) {
+    Tensor got(p.var->value.shape);
+    std::copy_n(p.var->grad_ptr(), got.numel(), got.ptr());
+    expect_close(got, f.file.f32("grad/" + p.name, p.var->value.shape), 1e-4f, p.name);
+    checked += got.numel();
+  }
+  EXPECT_EQ(checked, f.model->parameter_count());
+  EXPECT_EQ(f.file.entries().size(),
+            2 * f.model->parameters().size() + 6 + 2 * size_t(f.model->config().n_layer) +
+                size_t(f.model->config().n_encoder_layer));
+}
+
+TEST_P(Seq2seqMatchesPyTorch, EveryAttentionTable) {
+  Fixture f = load_fixture(GetParam());
+  Graph g = Graph::inference();
+  Seq2seqAttentionWeights weights;
+  f.model->forward(g, f.batch, nullptr, &weights);
+  auto compare = [&](const std::vector<Tensor>& got, const std::string& kind) {
+    for (size_t i = 0; i < got.size(); ++i)
+      expect_close(got[i], f.file.f32("weights/" + kind + "." + std::to_string(i)), 1e-5f,
+                   kind + " layer " + std::to_string(i));
+  };
+  compare(weights.encoder, "encoder");
+  compare(weights.decoder_self, "decoder_self");
+  compare(weights.cross, "cross");
+  // Padding gets nothing: cross-attention columns at or past a source's length are exactly 0.
+  const Tensor& cross = weights.cross[0];
+  const int64_t H = cross.size(1), T = cross.size(2), S = cross.size(3);
+  for (int64_t b = 0; b < f.batch.rows; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t t = 0; t < T; ++t)
+        for (int64_t s = f.batch.source_lengths[b]; s < S; ++s)
+          ASSERT_EQ(cross.data[((b * H + h) * T + t) * S + s], 0.0f);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, Seq2seqMatchesPyTorch,
+                         ::testing::Values("seq2seq_prenorm_tied.safetensors",
+                                           "seq2seq_postnorm_untied.safetensors"));
+
+// Stepping the translation decoder one token at a time gives, at every position, the logits the
+// whole-sequence forward gives; after select_rows each row continues as the row it came from.
+TEST(Seq2seqDecoder, StepsEqualTheForwardAndRowsFollowSelection) {
+  Fixture f = load_fixture("seq2seq_prenorm_tied.safetensors");
+  const Batch& b = f.batch;
+  const int64_t V = f.model->config().vocab_size;
+  Graph g = Graph::inference();
+  const Tensor want = f.model->forward(g, b, nullptr)->value;
+  auto decoder = f.model->translation_decoder();
+  decoder->start(b.source, b.source_lengths, b.rows, b.source_time);
+  for (int64_t t = 0; t < b.time; ++t) {
+    std::vector<int32_t> tokens;
+    for (int64_t r = 0; r < b.rows; ++r) tokens.push_back(b.inputs[r * b.time + t]);
+    const std::span<const float> got = decoder->step(tokens);
+    for (int64_t r = 0; r < b.rows; ++r)
+      for (int64_t j = 0; j < V; ++j)
+        ASSERT_NEAR(got[r * V + j], want.data[(r * b.time + t) * V + j], 1e-4)
+            << "row " << r << " position " << t;
+    if (t == 1) {
+      // Rows become (2, 0, 2), then (0, 2, 2) of the original: row 1 is dropped, row 2 doubled.
+      decoder->select_rows(std::vector<int32_t>{2, 0, 2});
+      ASSERT_EQ(decoder->rows(), 3);
+      decoder->select_rows(std::vector<int32_t>{1, 0, 2});  // rows 0, 2, 2 of the original
+      const std::vector<int32_t> next = {b.inputs[0 * b.time + 2], b.inputs[2 * b.time + 2],
+                                         b.inputs[2 * b.time + 2]};
+      const std::span<const float> moved = decoder->step(next);
+      for (int64_t j = 0; j < V; ++j) {
+        ASSERT_NEAR(moved[0 * V + j], want.data[(0 * b.time + 2) * V + j], 1e-4);
+        ASSERT_NEAR(moved[1 * V + j], want.data[(2 * b.time + 2) * V + j], 1e-4);
+        ASSERT_NEAR(moved[2 * V + j], want.data[(2 * b.time + 2) * V + j], 1e-4);
+      }
+      return;
+    }
+  }
+}
+
+TEST(Seq2seqConfig, NeedsAnEncoderAndIsMadeFromItsArch) {
+  ModelConfig c;
+  c.arch = Arch::kSeq2seq;
+  EXPECT_THROW(make_model(c), Error);
+  c.n_encoder_layer = 1;
+  c.n_layer = 1;
+  const auto model = make_model(c);
+  EXPECT_NE(dynamic_cast<Seq2seq*>(model.get()), nullptr);
+  EXPECT_NE(model->translation_decoder(), nullptr);
+  EXPECT_EQ(model->decoder(), nullptr);
+}
+
+}  // namespace
+}  // namespace dikkat
