@@ -1,45 +1,80 @@
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "error.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 
 namespace dikkat {
 
-// loss = mean_i (logsumexp(logits_i) - logits_i[target_i])
-// d logits_i = (softmax(logits_i) - onehot(target_i)) * dloss / N
-Var cross_entropy(Graph& g, const Var& logits, std::span<const int32_t> targets) {
+// logits (N,V), targets (N). With lse_i = logsumexp(logits_i), eps the label smoothing and the
+// sums over the M counted rows (target != ignore_id):
+//   loss = (1/M) sum_i [lse_i - (1 - eps) logits_i[target_i] - eps mean_j logits_i[j]]
+//   d logits_i = (softmax(logits_i) - (1 - eps) onehot(target_i) - eps / V) * dloss / M
+// and zero for ignored rows. M = 0 gives loss 0 and zero gradients.
+CrossEntropyLoss cross_entropy(Graph& g, const Var& logits, std::span<const int32_t> targets,
+                               const CrossEntropyOptions& options) {
   OpTimer timer(OpClass::kLoss);
   const int64_t v = logits->value.size(-1), n = logits->value.rows();
+  if (int64_t(targets.size()) != n)
+    throw Error("cross_entropy: " + std::to_string(targets.size()) + " targets for " +
+                std::to_string(n) + " rows of logits");
+  int64_t counted = 0;
+  for (const int32_t t : targets) {
+    if (t == options.ignore_id) continue;
+    if (t < 0 || t >= v)
+      throw Error("cross_entropy: target " + std::to_string(t) + " is outside [0, " +
+                  std::to_string(v) + ")");
+    ++counted;
+  }
+  const float eps = options.label_smoothing;
   Var loss = g.output({}, {&logits});
   auto lse = std::make_shared<std::vector<float>>(n);
   const float* x = logits->value.ptr();
-  std::vector<double> row_loss(n);
+  std::vector<double> row_loss(n, 0.0);
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) {
+    if (targets[i] == options.ignore_id) continue;
     const float* xi = x + i * v;
     const float m = *std::max_element(xi, xi + v);
     double sum = 0.0;
     for (int64_t j = 0; j < v; ++j) sum += std::exp(double(xi[j] - m));
     (*lse)[i] = m + float(std::log(sum));
     row_loss[i] = double((*lse)[i]) - double(xi[targets[i]]);
+    if (eps > 0.0f) {
+      double row_sum = 0.0;
+      for (int64_t j = 0; j < v; ++j) row_sum += double(xi[j]);
+      row_loss[i] += double(eps) * (double(xi[targets[i]]) - row_sum / double(v));
+    }
   }
   double total = 0.0;  // summed serially: the same bits for any thread count
   for (double l : row_loss) total += l;
-  loss->value.data[0] = float(total / double(n));
+  loss->value.data[0] = counted ? float(total / double(counted)) : 0.0f;
   std::vector<int32_t> kept(targets.begin(), targets.end());
-  g.on_backward(loss, [logits, loss, lse, kept = std::move(kept), n, v] {
+  g.on_backward(loss, [logits, loss, lse, kept = std::move(kept), n, v, counted, eps,
+                       ignore_id = options.ignore_id] {
     OpTimer timer(OpClass::kLoss);
-    const float scale = loss->grad_ptr()[0] / float(n);
-    const float* x = logits->value.ptr();
     float* dx = logits->grad_ptr();
+    if (counted == 0) return;
+    const float scale = loss->grad_ptr()[0] / float(counted);
+    const float uniform = eps / float(v) * scale, target_share = (1.0f - eps) * scale;
+    const float* x = logits->value.ptr();
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; ++i) {
-      for (int64_t j = 0; j < v; ++j) dx[i * v + j] += std::exp(x[i * v + j] - (*lse)[i]) * scale;
-      dx[i * v + kept[i]] -= scale;
+      if (kept[i] == ignore_id) continue;
+      for (int64_t j = 0; j < v; ++j)
+        dx[i * v + j] += std::exp(x[i * v + j] - (*lse)[i]) * scale - uniform;
+      dx[i * v + kept[i]] -= target_share;
     }
   });
-  return loss;
+  return {loss, counted};
+}
+
+Var cross_entropy(Graph& g, const Var& logits, std::span<const int32_t> targets) {
+  return cross_entropy(g, logits, targets, CrossEntropyOptions{}).loss;
 }
 
 }  // namespace dikkat
