@@ -35,7 +35,8 @@ void run_eval(const EvalArgs& a) {
   int64_t predicted = 0;
   for (int64_t start = 0; start + 1 < n;) {
     const int64_t len = std::min<int64_t>(t, n - 1 - start);
-    Batch batch{0, len, {}, {}};
+    Batch batch;
+    batch.time = len;
     // Full windows go in batches; a shorter final window goes alone.
     while (batch.rows < windows_per_batch && n - 1 - start >= len && start + 1 < n) {
       batch.inputs.insert(batch.inputs.end(), tokens.begin() + start, tokens.begin() + start + len);

@@ -151,7 +151,9 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
 float Trainer::evaluate(Split split) {
   OpProfile::Pause not_a_training_step;
   const int64_t b = config_.train.batch_size, t = config_.model.context;
-  Batch batch{b, t, {}, {}};
+  Batch batch;
+  batch.rows = b;
+  batch.time = t;
   double total = 0.0;
   for (int64_t i = 0; i < config_.train.eval_batches; ++i) {
     data_->sample(split, b, t, rngs_.eval, batch.inputs, batch.targets);
@@ -208,7 +210,9 @@ TrainSummary Trainer::run() {
          << tc.steps << " steps of " << b << " x " << t << " tokens -> " << options_.out_dir;
     progress_.message(head.str());
   }
-  Batch batch{b, t, {}, {}};
+  Batch batch;
+  batch.rows = b;
+  batch.time = t;
   float train_eval = NAN, val_eval = NAN;
   double step_seconds_avg = 0.0, total_step_seconds = 0.0;
   auto evaluate_now = [&] {

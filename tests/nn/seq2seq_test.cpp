@@ -8,6 +8,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "error.h"
 #include "io/safetensors.h"
 #include "nn/architectures.h"
 #include "tensor/ops.h"
