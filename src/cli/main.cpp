@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   dikkat::add_probs_command(app);
   dikkat::add_plot_command(app);
   dikkat::add_tokenizer_command(app);
+  dikkat::add_score_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

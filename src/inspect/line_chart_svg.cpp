@@ -57,26 +57,43 @@ struct PlotFrame {
   }
 };
 
+// The sample's x as a tooltip shows it: its category's name on a category axis.
+std::string x_text(double x, const std::vector<std::string>& categories) {
+  const double index = std::round(x);
+  if (!categories.empty() && index == x && index >= 0 && index < double(categories.size())) {
+    return categories[size_t(index)];
+  }
+  return svg_number(x);
+}
+
 void draw_series(SvgDocument& doc, const LineSeries& s, const PlotFrame& frame,
-                 const std::string& color, const std::string& dash) {
-  std::vector<SvgPoint> points;
-  std::vector<size_t> indices;
+                 const std::string& color, const std::string& dash,
+                 const std::vector<std::string>& categories) {
+  // Runs of usable samples: one for the whole series, or one per stretch between NaNs with gaps.
+  std::vector<std::vector<size_t>> runs(1);
   for (size_t i = 0; i < s.x.size(); ++i) {
-    if (!usable(s, i)) continue;
-    points.push_back(frame.at(s.x[i], s.y[i]));
-    indices.push_back(i);
+    if (usable(s, i)) {
+      runs.back().push_back(i);
+    } else if (s.gaps && !runs.back().empty()) {
+      runs.emplace_back();
+    }
   }
   doc.begin_group("series");
-  if (!s.points_only && points.size() >= 2) {
+  for (const std::vector<size_t>& run : runs) {
+    if (s.points_only || run.size() < 2) continue;
+    std::vector<SvgPoint> points;
+    for (size_t i : run) points.push_back(frame.at(s.x[i], s.y[i]));
     doc.polyline(points, {.stroke = color, .stroke_width = 1.8, .dash = dash, .tooltip = s.name});
   }
-  // A lone point has no line to show, so it always gets its marker.
-  if (s.points_only || s.markers || points.size() == 1) {
-    for (size_t k = 0; k < points.size(); ++k) {
-      doc.circle(points[k].x, points[k].y, kMarkerRadius,
+  for (const std::vector<size_t>& run : runs) {
+    // A lone point has no line to show, so it always gets its marker.
+    if (!(s.points_only || s.markers || run.size() == 1)) continue;
+    for (size_t i : run) {
+      const SvgPoint p = frame.at(s.x[i], s.y[i]);
+      doc.circle(p.x, p.y, kMarkerRadius,
                  {.fill = color,
-                  .tooltip = s.name + " (" + svg_number(s.x[indices[k]]) + ", " +
-                             format_significant(s.y[indices[k]], 4) + ")"});
+                  .tooltip = s.name + " (" + x_text(s.x[i], categories) + ", " +
+                             format_significant(s.y[i], 4) + ")"});
     }
   }
   doc.end_group();
@@ -96,9 +113,16 @@ std::string line_chart_svg(const std::vector<LineSeries>& left,
   validate(left, style);
   validate(right, style);
   const bool has_right = !right.empty();
+  AxisTicks x_ticks = ticks_over({&left, &right}, true, 6);
+  if (!style.x_categories.empty()) {
+    // One tick per category at 0, 1, 2, ..., with half a step of room at either end.
+    const size_t n = style.x_categories.size();
+    x_ticks = {-0.5, double(n) - 0.5, 1, {}, style.x_categories};
+    for (size_t i = 0; i < n; ++i) x_ticks.values.push_back(double(i));
+  }
   const AxisSpec x_axis{.side = AxisSide::kBottom,
                         .length = kPlotWidth,
-                        .ticks = ticks_over({&left, &right}, true, 6),
+                        .ticks = x_ticks,
                         .label = style.x_label,
                         .grid_length = kPlotHeight};
   AxisSpec left_axis{.side = AxisSide::kLeft,
@@ -141,11 +165,14 @@ std::string line_chart_svg(const std::vector<LineSeries>& left,
     right_axis.x = frame.left + kPlotWidth, right_axis.y = plot_bottom;
     draw_axis(doc, right_axis);
   }
-  for (size_t i = 0; i < left.size(); ++i) draw_series(doc, left[i], frame, legend[i].color, "");
+  for (size_t i = 0; i < left.size(); ++i) {
+    draw_series(doc, left[i], frame, legend[i].color, "", style.x_categories);
+  }
   PlotFrame right_frame = frame;
   right_frame.y = right_axis.ticks;
   for (size_t i = 0; i < right.size(); ++i) {
-    draw_series(doc, right[i], right_frame, legend[left.size() + i].color, kRightDash);
+    draw_series(doc, right[i], right_frame, legend[left.size() + i].color, kRightDash,
+                style.x_categories);
   }
   draw_legend(doc, legend, frame.left, legend_top, kPlotWidth);
   return doc.str();

@@ -11,6 +11,7 @@ struct LineSeries {
   std::vector<double> x{}, y{};  // same length; points where either is NaN are skipped
   bool points_only = false;      // markers without a connecting line
   bool markers = false;          // markers on the line as well (sparse series: validation loss)
+  bool gaps = false;  // a NaN sample breaks the line (a missing value) instead of being passed over
 };
 
 struct LineChartStyle {
@@ -18,6 +19,9 @@ struct LineChartStyle {
   std::string x_label{};
   std::string y_label{};        // the left axis
   std::string right_y_label{};  // the right axis, drawn only when there are right series
+  // Names of x = 0, 1, 2, ...: the x-axis then has one tick per name instead of numbers (the
+  // buckets of a histogram-like series). Empty keeps the numeric axis.
+  std::vector<std::string> x_categories{};
 };
 
 // `left` series share the left y-axis, `right` series (drawn dashed) the right one; both share

@@ -12,10 +12,14 @@ constexpr double kTickFontSize = 11;
 constexpr double kLabelFontSize = 12;
 constexpr double kGap = 8;
 
+std::string tick_label(const AxisTicks& ticks, size_t i) {
+  return i < ticks.labels.size() ? ticks.labels[i] : format_tick(ticks.values[i], ticks.step);
+}
+
 double widest_tick_label(const AxisTicks& ticks) {
   double widest = 0;
-  for (double v : ticks.values) {
-    widest = std::max(widest, estimate_text_width(format_tick(v, ticks.step), kTickFontSize));
+  for (size_t i = 0; i < ticks.values.size(); ++i) {
+    widest = std::max(widest, estimate_text_width(tick_label(ticks, i), kTickFontSize));
   }
   return widest;
 }
@@ -74,11 +78,11 @@ void draw_axis(SvgDocument& doc, const AxisSpec& spec) {
                             .fill = spec.color};
   doc.begin_group("axis");
   if (spec.side == AxisSide::kBottom) {
-    for (double v : t.values) {
-      const double px = spec.x + offset(v);
+    for (size_t i = 0; i < t.values.size(); ++i) {
+      const double px = spec.x + offset(t.values[i]);
       if (spec.grid_length > 0) doc.line(px, spec.y, px, spec.y - spec.grid_length, grid_stroke);
       doc.line(px, spec.y, px, spec.y + kTickLength, axis_stroke);
-      doc.text(px, spec.y + kTickLength + 13, format_tick(v, t.step), tick_text);
+      doc.text(px, spec.y + kTickLength + 13, tick_label(t, i), tick_text);
     }
     doc.line(spec.x, spec.y, spec.x + spec.length, spec.y, axis_stroke);
     if (!spec.label.empty()) {
@@ -87,13 +91,13 @@ void draw_axis(SvgDocument& doc, const AxisSpec& spec) {
     }
   } else {
     const double direction = spec.side == AxisSide::kLeft ? -1 : 1;
-    for (double v : t.values) {
-      const double py = spec.y - offset(v);
+    for (size_t i = 0; i < t.values.size(); ++i) {
+      const double py = spec.y - offset(t.values[i]);
       if (spec.grid_length > 0) {
         doc.line(spec.x, py, spec.x - direction * spec.grid_length, py, grid_stroke);
       }
       doc.line(spec.x, py, spec.x + direction * kTickLength, py, axis_stroke);
-      doc.text(spec.x + direction * (kTickLength + 3), py + 4, format_tick(v, t.step), tick_text);
+      doc.text(spec.x + direction * (kTickLength + 3), py + 4, tick_label(t, i), tick_text);
     }
     doc.line(spec.x, spec.y, spec.x, spec.y - spec.length, axis_stroke);
     if (!spec.label.empty()) {

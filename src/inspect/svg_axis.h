@@ -12,6 +12,8 @@ struct AxisTicks {
   double lo, hi;  // the axis range, widened outwards to the first and last tick
   double step;
   std::vector<double> values;
+  // When not empty, the text of each tick in place of its number (category names such as "1-5").
+  std::vector<std::string> labels{};
 };
 
 // About `target_intervals` ticks covering [lo, hi]. An empty range (lo == hi) is widened around

@@ -120,6 +120,30 @@ TEST(LineChart, EmptySinglePointAndConstantSeriesStillGiveAReadableChart) {
   EXPECT_TRUE(nothing.has_text("step"));
 }
 
+TEST(LineChart, SeriesWithGapsBreakTheLineAtNaN) {
+  LineSeries scores = series("BLEU", {0, 1, 2, 3, 4, 5}, {20, 25, NAN, 30, 31, NAN});
+  scores.gaps = true;
+  testing::ParsedSvg svg(line_chart_svg({scores}, {}, kStyle));
+  ASSERT_TRUE(svg.ok()) << svg.error();
+  const std::vector<pugi::xml_node> lines = svg.select("//g[@class='series']/polyline");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(polyline_point_count(lines[0]), 2u);
+  EXPECT_EQ(polyline_point_count(lines[1]), 2u);
+}
+
+TEST(LineChart, CategoryAxisLabelsEachTickWithItsName) {
+  LineChartStyle style = kStyle;
+  style.x_categories = {"1-5", "6-10", "31+"};
+  LineSeries s = series("chrF2", {0, 1, 2}, {50, 55, 48});
+  s.markers = true;
+  testing::ParsedSvg svg(line_chart_svg({s}, {}, style));
+  ASSERT_TRUE(svg.ok()) << svg.error();
+  for (const char* name : {"1-5", "6-10", "31+"}) EXPECT_TRUE(svg.has_text(name)) << name;
+  EXPECT_FALSE(svg.has_text("0.5"));
+  const pugi::xml_node first = svg.select("//g[@class='series']/circle/title").at(0);
+  EXPECT_EQ(std::string(first.child_value()), "chrF2 (1-5, 50)");
+}
+
 TEST(LineChart, RejectsSeriesWhoseXAndYDifferInLength) {
   EXPECT_THROW(line_chart_svg({series("bad", {0, 1}, {1})}, {}, kStyle), Error);
   EXPECT_THROW(line_chart_svg({}, {series("bad", {0}, {})}, kStyle), Error);
