@@ -360,7 +360,7 @@ Var multi_head_attention(Graph& g, const ColumnSlice& q, const ColumnSlice& k, c
                          int64_t channels, int64_t n_head, const AttentionMask& mask,
                          float dropout_p, std::mt19937_64* rng, Tensor* weights_out) {
   OpTimer timer(OpClass::kAttention);
-  if (n_head <= 0 || channels % n_head != 0)
+  if (channels <= 0 || n_head <= 0 || channels % n_head != 0)
     throw Error("multi_head_attention: " + std::to_string(channels) +
                 " channels do not split into " + std::to_string(n_head) + " heads");
   const int64_t b_len = q.var->value.size(0);
@@ -371,6 +371,7 @@ Var multi_head_attention(Graph& g, const ColumnSlice& q, const ColumnSlice& k, c
   if (vl.t_len != tk)
     throw Error("multi_head_attention: k has " + std::to_string(tk) + " positions, v has " +
                 std::to_string(vl.t_len));
+  if (tk < 1) throw Error("multi_head_attention: no keys to attend to");
   if (mask.causal && tk < tq)
     throw Error("multi_head_attention: causal queries are the last of the keys, but there are " +
                 std::to_string(tq) + " queries and " + std::to_string(tk) + " keys");
@@ -440,9 +441,8 @@ Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
   if (width != 3 * c || n_head <= 0 || c % n_head != 0)
     throw Error("causal_attention: last axis " + std::to_string(width) +
                 " is not 3 x n_head x head_size");
-  const AttentionMask causal{.causal = true, .key_lengths = {}};
-  return multi_head_attention(g, {qkv, 0}, {qkv, c}, {qkv, 2 * c}, c, n_head, causal, dropout_p,
-                              rng);
+  return multi_head_attention(g, {qkv, 0}, {qkv, c}, {qkv, 2 * c}, c, n_head, {.causal = true},
+                              dropout_p, rng);
 }
 
 }  // namespace dikkat

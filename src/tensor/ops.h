@@ -72,7 +72,8 @@ struct AttentionMask {
   // sequence (self-attention in training: Tk == Tq; a KV cache: Tk = past + Tq). Needs Tk >= Tq.
   bool causal = false;
   // Per batch row: keys s >= key_lengths[b] are padding. Empty: none. Each must be in [1, Tk].
-  std::span<const int32_t> key_lengths;
+  // (`= {}` keeps `{.causal = true}` clear of GCC's -Wmissing-field-initializers.)
+  std::span<const int32_t> key_lengths = {};
 };
 
 // q (B,Tq,C), k and v (B,Tk,C) as column slices, C = channels = n_head x head size; returns

@@ -347,7 +347,9 @@ TEST(AttentionArguments, InvalidOnesAreRejected) {
   EXPECT_THROW(call({q, 0}, {kv, 4}, {kv, 8}, {}), Error);         // k and v overlap
   EXPECT_THROW(call({q, 1}, {kv, 0}, {kv, 8}, {}), Error);         // past q's last axis
   EXPECT_THROW(call({q, 0}, {kv, 0}, {kv, 8}, {}, 3), Error);      // 8 channels, 3 heads
-  EXPECT_NO_THROW(call({q, 0}, {kv, 0}, {kv, 0}, {}));             // k == v: same columns
+  const Var no_keys = make_var(Tensor({2, 0, 16}), false);
+  EXPECT_THROW(call({q, 0}, {no_keys, 0}, {no_keys, 8}, {}), Error);
+  EXPECT_NO_THROW(call({q, 0}, {kv, 0}, {kv, 0}, {}));  // k == v: same columns
 }
 
 }  // namespace
