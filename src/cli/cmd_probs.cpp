@@ -45,6 +45,7 @@ void run_probs(ProbsArgs a) {
   int64_t dropped = 0;
   const ModelText mt = load_model_and_window(a.model, a.text, dropped);
   const auto decoder = mt.model.model->decoder();
+  if (!decoder) throw Error(a.model + ": an encoder-decoder model translates; use dikkat translate");
   const std::span<const float> logits = decoder->feed(mt.ids);
   const int64_t vocab = int64_t(logits.size());
   std::vector<std::vector<double>> dists;

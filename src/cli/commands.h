@@ -18,5 +18,6 @@ void add_plot_command(CLI::App& app);
 void add_tokenizer_command(CLI::App& app);
 // Translation quality: BLEU and chrF as sacreBLEU computes them.
 void add_score_command(CLI::App& app);
+void add_translate_command(CLI::App& app);
 
 }  // namespace dikkat

@@ -47,14 +47,30 @@ void ConfigFlags::add_model_flag(CLI::App& cmd, const ModelConfigField& field) {
 void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
   std::string names;
   for (const auto& p : all_presets()) names += (names.empty() ? "" : ", ") + p.name;
-  options_.push_back(cmd.add_option("--preset", preset_, "starting configuration: " + names)
-                         ->capture_default_str());
+  preset_option_ = cmd.add_option("--preset", preset_,
+                                  "starting configuration: " + names +
+                                      " (nmt-small when --arch seq2seq is given alone)")
+                       ->capture_default_str();
+  options_.push_back(preset_option_);
   for (const ModelConfigField& field : model_config_fields()) add_model_flag(cmd, field);
+  arch_option_ = cmd.get_option("--arch");
   flag<bool>(cmd, "--bias", "biases in Q/K/V, projections, FFN and LayerNorms (true/false)",
              [](RunConfig& c, const bool& v) {
                c.model.qkv_bias = c.model.proj_bias = c.model.ffn_bias = c.model.ln_bias = v;
              });
   using I = int64_t;
+  flag<std::string>(cmd, "--valid", "translation: validation pairs (default: the last --val-fraction of --data)",
+                    [](RunConfig& c, const std::string& v) { c.train.valid = v; });
+  switch_flag(cmd, "--reverse", "translation: the second column is the source",
+              [](RunConfig& c) { c.train.reverse = true; });
+  switch_flag(cmd, "--skip-bad-lines",
+              "translation: leave malformed lines out (and count them) instead of stopping",
+              [](RunConfig& c) { c.train.skip_bad_lines = true; });
+  flag<I>(cmd, "--batch-tokens", "translation: tokens per batch (rows x longest side)",
+          [](RunConfig& c, const I& v) { c.train.batch_tokens = v; });
+  flag<I>(cmd, "--eval-sentences",
+          "translation: validation pairs translated for BLEU and chrF at each evaluation",
+          [](RunConfig& c, const I& v) { c.train.eval_sentences = v; });
   if (!with_train_fields) return;
   flag<std::string>(cmd, "--tokenizer",
                     "text (the data's characters), seed (seed 003's alphabet), bpe:N (learn a "
@@ -102,6 +118,15 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
               [](RunConfig& c, const float& v) { c.train.init_std = v; });
 }
 
+void ConfigFlags::switch_flag(CLI::App& cmd, const std::string& name, const std::string& help,
+                              std::function<void(RunConfig&)> apply) {
+  CLI::Option* opt = cmd.add_flag(name, help)->group("Model and training overrides");
+  options_.push_back(opt);
+  overrides_.push_back([opt, apply](RunConfig& c) {
+    if (opt->count() > 0) apply(c);
+  });
+}
+
 bool ConfigFlags::any_given() const {
   for (const CLI::Option* opt : options_)
     if (opt->count() > 0) return true;
@@ -109,7 +134,10 @@ bool ConfigFlags::any_given() const {
 }
 
 RunConfig ConfigFlags::resolve() const {
-  const Preset& p = find_preset(preset_);
+  // --arch seq2seq alone starts from the translation preset rather than a GPT's.
+  const bool arch_only = preset_option_->count() == 0 && arch_option_ &&
+                         arch_option_->count() > 0 && arch_option_->as<std::string>() == "seq2seq";
+  const Preset& p = find_preset(arch_only ? "nmt-small" : preset_);
   RunConfig c{p.model, p.train};
   for (const auto& apply : overrides_) apply(c);
   return c;

@@ -20,6 +20,9 @@ class ConfigFlags {
 
  private:
   void add_model_flag(CLI::App& cmd, const ModelConfigField& field);
+  // A flag that takes no value (--reverse).
+  void switch_flag(CLI::App& cmd, const std::string& name, const std::string& help,
+                   std::function<void(RunConfig&)> apply);
   template <typename T>
   void flag(CLI::App& cmd, const std::string& name, const std::string& help,
             std::function<void(RunConfig&, const T&)> apply);
@@ -27,6 +30,8 @@ class ConfigFlags {
   std::string preset_ = "shakespeare-cpu";
   std::vector<std::function<void(RunConfig&)>> overrides_;
   std::vector<const CLI::Option*> options_;
+  const CLI::Option* preset_option_ = nullptr;
+  const CLI::Option* arch_option_ = nullptr;
 };
 
 }  // namespace dikkat

@@ -35,6 +35,7 @@ Scores attention_scores(const Tensor& q, const Tensor& k) {
 ActivationTrace trace_forward(const Model& model, std::span<const int32_t> ids) {
   if (ids.empty()) throw Error("trace: no tokens to run");
   const auto decoder_ptr = model.decoder();
+  if (!decoder_ptr) throw Error("an encoder-decoder model translates; use dikkat translate");
   IncrementalDecoder& decoder = *decoder_ptr;
   ActivationTrace recorded;
   decoder.feed(ids, &recorded);

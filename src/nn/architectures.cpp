@@ -1,6 +1,7 @@
 #include "nn/architectures.h"
 
 #include "nn/gpt.h"
+#include "nn/model_task.h"
 #include "nn/seq2seq.h"
 
 namespace dikkat {
@@ -13,6 +14,16 @@ std::unique_ptr<Model> make_model(const ModelConfig& config) {
       return std::make_unique<Seq2seq>(config);
   }
   return nullptr;  // every Arch is handled above; the compiler warns when one is added
+}
+
+ModelTask task_of(Arch arch) {
+  switch (arch) {
+    case Arch::kGpt:
+      return ModelTask::kLanguageModel;
+    case Arch::kSeq2seq:
+      return ModelTask::kTranslation;
+  }
+  return ModelTask::kLanguageModel;  // every Arch is handled above
 }
 
 }  // namespace dikkat

@@ -92,11 +92,80 @@ Preset demo() {
   return p;
 }
 
+// The translation presets share the paper's recipe: ReLU FFN, sinusoidal positions, one joint
+// byte-level BPE with source embedding, target embedding and output projection tied, label
+// smoothing 0.1, Adam with beta2 0.98, warm-up then inverse square root. Pre-norm (trains
+// stably without a long warm-up) except transformer-base, which is the paper's shape exactly.
+ModelConfig translation_model(int64_t layers, int64_t heads, int64_t width, int64_t context,
+                              float dropout) {
+  ModelConfig m;
+  m.arch = Arch::kSeq2seq;
+  m.n_encoder_layer = m.n_layer = layers;
+  m.n_head = heads;
+  m.n_embd = width;
+  m.context = context;
+  m.activation = Activation::kRelu;
+  m.positions = Positions::kSinusoidal;
+  m.label_smoothing = 0.1f;
+  m.dropout = dropout;
+  return m;
+}
+
+TrainConfig translation_training(const std::string& tokenizer, int64_t batch_tokens,
+                                 int64_t steps, int64_t warmup, float lr) {
+  TrainConfig t;
+  t.tokenizer = tokenizer;
+  t.batch_tokens = batch_tokens;
+  t.steps = steps;
+  t.schedule = "inverse-sqrt";
+  t.warmup_steps = warmup;
+  t.lr = lr;
+  t.min_lr = 0.0f;
+  t.beta2 = 0.98f;
+  t.weight_decay = 0.0f;
+  return t;
+}
+
+// Trains in seconds on a few hundred pairs: for tests and a first look.
+Preset nmt_tiny() {
+  Preset p{"nmt-tiny", "a tiny encoder-decoder (1+1 layers, 32 wide) for tests", {}, {}};
+  p.model = translation_model(1, 2, 32, 64, 0.0f);
+  p.model.ffn_mult = 2;
+  p.train = translation_training("bpe:300", 512, 100, 10, 3e-3f);
+  p.train.eval_every = 50;
+  p.train.eval_batches = 2;
+  p.train.eval_sentences = 20;
+  return p;
+}
+
+// English <-> Turkish on 2 cores within an hour.
+Preset nmt_small() {
+  Preset p{"nmt-small", "encoder-decoder, 3+3 layers, 4 heads, 256 wide, FFN 1024", {}, {}};
+  p.model = translation_model(3, 4, 256, 128, 0.1f);
+  p.train = translation_training("bpe:8000", 4096, 2000, 400, 1e-3f);
+  p.train.eval_every = 250;
+  p.train.eval_batches = 10;
+  p.train.eval_sentences = 200;
+  return p;
+}
+
+// "Attention Is All You Need"'s base model: post-norm, 6+6 layers, 8 heads, 512 wide, FFN 2048.
+Preset transformer_base() {
+  Preset p{"transformer-base", "the paper's base encoder-decoder (6+6 x 512 x 8), post-norm", {},
+           {}};
+  p.model = translation_model(6, 8, 512, 256, 0.1f);
+  p.model.norm = NormPlacement::kPost;
+  p.model.vocab_size = 37000;  // the paper's shared English-German BPE
+  p.train = translation_training("bpe:32000", 25000, 100000, 4000, 7e-4f);
+  return p;
+}
+
 }  // namespace
 
 const std::vector<Preset>& all_presets() {
   static const std::vector<Preset> presets = {seed248(), shakespeare_cpu(), shakespeare_char(),
-                                              gpt2_small(), demo()};
+                                              gpt2_small(), demo(), nmt_tiny(), nmt_small(),
+                                              transformer_base()};
   return presets;
 }
 

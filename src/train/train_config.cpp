@@ -25,8 +25,10 @@ void TrainConfig::validate() const {
   require(batch_size >= 1, "batch_size must be at least 1");
   require(steps >= 0, "steps must not be negative");
   require(lr > 0.0f && min_lr >= 0.0f && min_lr <= lr, "need 0 <= min_lr <= lr and lr > 0");
-  require(schedule == "cosine" || schedule == "constant",
-          "schedule must be cosine or constant, got '" + schedule + "'");
+  require(schedule == "cosine" || schedule == "constant" || schedule == "inverse-sqrt",
+          "schedule must be cosine, constant or inverse-sqrt, got '" + schedule + "'");
+  require(batch_tokens >= 1, "batch_tokens must be at least 1");
+  require(eval_sentences >= 0, "eval_sentences must be >= 0");
   require(warmup_steps >= 0 && decay_steps >= 0, "warmup_steps and decay_steps must be >= 0");
   require(beta1 >= 0.0f && beta1 < 1.0f && beta2 >= 0.0f && beta2 < 1.0f,
           "beta1 and beta2 must be in [0, 1)");
@@ -44,6 +46,11 @@ void TrainConfig::validate() const {
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {
   j = {{"data", c.data},
+       {"valid", c.valid},
+       {"reverse", c.reverse},
+       {"skip_bad_lines", c.skip_bad_lines},
+       {"batch_tokens", c.batch_tokens},
+       {"eval_sentences", c.eval_sentences},
        {"tokenizer", c.tokenizer},
        {"batch_size", c.batch_size},
        {"steps", c.steps},
@@ -71,6 +78,11 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
 void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (!j.is_object()) throw Error("train config: expected a JSON object");
   read_json_field(j, "data", c.data, "train config");
+  read_json_field(j, "valid", c.valid, "train config");
+  read_json_field(j, "reverse", c.reverse, "train config");
+  read_json_field(j, "skip_bad_lines", c.skip_bad_lines, "train config");
+  read_json_field(j, "batch_tokens", c.batch_tokens, "train config");
+  read_json_field(j, "eval_sentences", c.eval_sentences, "train config");
   read_json_field(j, "tokenizer", c.tokenizer, "train config");
   read_json_field(j, "batch_size", c.batch_size, "train config");
   read_json_field(j, "steps", c.steps, "train config");

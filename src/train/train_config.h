@@ -8,7 +8,16 @@
 namespace dikkat {
 
 struct TrainConfig {
-  std::string data;  // training text (UTF-8)
+  std::string data;  // training text (UTF-8), or source<TAB>target pairs for translation
+  // Translation only: validation pairs (empty: the last val_fraction of `data`'s pairs), the
+  // direction (reverse: the second column is the source), malformed lines skipped rather than
+  // fatal, the token budget of a batch (rows x longest side), and how many validation pairs are
+  // translated for BLEU and chrF at each evaluation.
+  std::string valid;
+  bool reverse = false;
+  bool skip_bad_lines = false;
+  int64_t batch_tokens = 4096;
+  int64_t eval_sentences = 200;
   // "text": the characters of the data; "seed": seed 003's alphabet; "bpe:N": a byte-level BPE
   // of N tokens learned from the data; anything else: a tokenizer file (tokenizer.json or
   // .tiktoken).
@@ -17,7 +26,9 @@ struct TrainConfig {
   int64_t steps = 2000;  // optimizer updates
   float lr = 1e-3f;
   float min_lr = 1e-4f;
-  std::string schedule = "cosine";  // "cosine" (warm-up then cosine to min_lr) or "constant"
+  // "cosine" (warm-up then cosine to min_lr), "constant", or "inverse-sqrt" (warm-up then
+  // lr * sqrt(warmup / step): "Attention Is All You Need"'s schedule)
+  std::string schedule = "cosine";
   int64_t warmup_steps = 100;
   int64_t decay_steps = 0;  // cosine reaches min_lr here; 0 means `steps`
   float beta1 = 0.9f;

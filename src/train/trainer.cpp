@@ -12,6 +12,7 @@
 #include "generate/text_generator.h"
 #include "io/file_io.h"
 #include "nn/architectures.h"
+#include "nn/model_task.h"
 #include "tensor/bf16_matmul.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
@@ -24,15 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<TokenDataset> load_dataset(const RunConfig& c, const Tokenizer& tok,
-                                           const std::string& text) {
-  return std::make_unique<TokenDataset>(tok.encode(text, c.train.data), c.train.val_fraction,
-                                        c.model.context, c.train.data);
-}
-
 // The vocabulary of a new run (TrainConfig::tokenizer): the text's characters, seed 003's
-// alphabet, a byte-level BPE learned from the text now ("bpe:N"), or a tokenizer file.
-Tokenizer make_tokenizer(const TrainConfig& tc, const std::string& text, bool quiet) {
+// alphabet, a byte-level BPE learned from the text now ("bpe:N", with the task's special
+// tokens), or a tokenizer file.
+Tokenizer make_tokenizer(const TrainConfig& tc, const std::string& text,
+                         const std::vector<std::string>& special_tokens, bool quiet) {
   if (tc.tokenizer == "seed") return Tokenizer(CharTokenizer::seed_alphabet());
   if (tc.tokenizer == "text")
     return Tokenizer(CharTokenizer::from_text(decode_utf8(text, tc.data)));
@@ -44,7 +41,7 @@ Tokenizer make_tokenizer(const TrainConfig& tc, const std::string& text, bool qu
       std::fprintf(stderr, "\rlearning BPE: %lld / %lld tokens (%.0f s)", (long long)p.tokens,
                    (long long)p.target_tokens, p.seconds);
     };
-  BpeTokenizer bpe = BpeTokenizer::train({text}, vocab, {}, progress);
+  BpeTokenizer bpe = BpeTokenizer::train({text}, vocab, special_tokens, progress);
   if (!quiet)
     std::fprintf(stderr, "\rlearned a byte-level BPE of %lld tokens%20s\n",
                  (long long)bpe.vocab_size(), "");
@@ -78,6 +75,19 @@ void truncate_metrics(const std::string& path, int64_t step) {
   write_file_atomic(path, kept);
 }
 
+// "BLEU 12.34 | chrF 40.10" from a task's quality fields.
+std::string describe_quality(const nlohmann::json& quality) {
+  std::string out;
+  char buf[64];
+  for (const auto& [key, value] : quality.items()) {
+    const std::string name = key == "val_bleu" ? "BLEU" : key == "val_chrf" ? "chrF" : key;
+    std::snprintf(buf, sizeof buf, "%s%s %.2f", out.empty() ? "" : " | ", name.c_str(),
+                  value.get<double>());
+    out += buf;
+  }
+  return out;
+}
+
 }  // namespace
 
 Trainer::Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options)
@@ -90,8 +100,10 @@ Trainer::Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options)
 
 std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& options) {
   config.train.validate();
-  const std::string text = read_training_text(config.train.data);
-  Tokenizer tok = make_tokenizer(config.train, text, options.quiet);
+  std::vector<std::string> special_tokens;
+  const std::string text =
+      vocabulary_text(config.train, task_of(config.model.arch), special_tokens);
+  Tokenizer tok = make_tokenizer(config.train, text, special_tokens, options.quiet);
   config.model.vocab_size = tok.vocab_size();
   config.model.validate();
   const std::string& out = options.out_dir;
@@ -102,7 +114,7 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
     throw Error(out + ": exists and is not empty; choose another --out");
 
   std::unique_ptr<Trainer> t(new Trainer(config, std::move(tok), options));
-  t->data_ = load_dataset(t->config_, t->tokenizer_, text);
+  t->task_ = make_training_task(t->config_, t->tokenizer_);
   t->model_ = make_model(t->config_.model);
   std::mt19937_64 init_rng(t->config_.train.seed);
   t->model_->init(init_rng, t->config_.train.init_std);
@@ -142,7 +154,7 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
     // Killed before the first checkpoint: start again from the saved untrained weights.
     load_weights(join_path(options.out_dir, "model_step0.safetensors"), *t->model_);
   }
-  t->data_ = load_dataset(t->config_, t->tokenizer_, read_training_text(t->config_.train.data));
+  t->task_ = make_training_task(t->config_, t->tokenizer_);
   truncate_metrics(join_path(options.out_dir, "metrics.jsonl"), t->continuing_ ? t->step_ : -1);
   write_run_config(options.out_dir, t->config_);
   return t;
@@ -150,17 +162,9 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
 
 float Trainer::evaluate(Split split) {
   OpProfile::Pause not_a_training_step;
-  const int64_t b = config_.train.batch_size, t = config_.model.context;
-  Batch batch;
-  batch.rows = b;
-  batch.time = t;
-  double total = 0.0;
-  for (int64_t i = 0; i < config_.train.eval_batches; ++i) {
-    data_->sample(split, b, t, rngs_.eval, batch.inputs, batch.targets);
-    Graph g = Graph::inference();
-    total += model_->loss(g, batch, nullptr)->value.data[0];
-  }
-  return float(total / double(config_.train.eval_batches));
+  const std::string label =
+      options_.quiet ? "" : split == Split::kVal ? "evaluating validation" : "evaluating train";
+  return task_->evaluate(*model_, split, rngs_.eval, label);
 }
 
 void Trainer::save_checkpoint() {
@@ -178,26 +182,13 @@ void Trainer::append_metrics(const std::string& line) {
 }
 
 void Trainer::print_sample() {
-  if (config_.train.sample_tokens == 0) return;
   OpProfile::Pause not_a_training_step;
-  // Greedy, like the seed's loop, from the same validation character every time: successive
-  // samples show what changed. Greedy decoding draws nothing, so the training streams stay
-  // untouched and a fixed local generator serves both the start position and the sampler.
-  std::vector<int32_t> x, y;
-  std::mt19937_64 fixed(0);
-  data_->sample(Split::kVal, 1, 1, fixed, x, y);
-  std::string text = tokenizer_.decode_one(x[0]);
-  SamplingOptions greedy{.temperature = 0.0f};
-  generate_tokens(*model_, x, config_.train.sample_tokens, greedy, fixed,
-                  [&](int32_t id) { text += tokenizer_.decode_one(id); });
-  for (char& c : text)
-    if (c == '\n') c = ' ';
-  progress_.message("  sample: " + text);
+  const std::string text = task_->sample(*model_);
+  if (!text.empty()) progress_.message("  sample: " + text);
 }
 
 TrainSummary Trainer::run() {
   const TrainConfig& tc = config_.train;
-  const int64_t b = tc.batch_size, t = config_.model.context;
   const auto start = std::chrono::steady_clock::now();
   auto seconds_since = [](auto from) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
@@ -206,32 +197,34 @@ TrainSummary Trainer::run() {
     std::ostringstream head;
     head << (continuing_ ? "resuming at step " + std::to_string(step_) : std::string("training"))
          << ": " << model_->parameter_count() << " parameters, vocab " << config_.model.vocab_size
-         << ", " << data_->train_tokens() << " train / " << data_->val_tokens() << " val tokens, "
-         << tc.steps << " steps of " << b << " x " << t << " tokens -> " << options_.out_dir;
+         << ", " << task_->describe() << " -> " << options_.out_dir;
     progress_.message(head.str());
   }
   Batch batch;
-  batch.rows = b;
-  batch.time = t;
   float train_eval = NAN, val_eval = NAN;
+  nlohmann::json quality = nlohmann::json::object();
   double step_seconds_avg = 0.0, total_step_seconds = 0.0;
   auto evaluate_now = [&] {
     train_eval = evaluate(Split::kTrain);
     val_eval = evaluate(Split::kVal);
+    OpProfile::Pause not_a_training_step;
+    quality = task_->quality(*model_);
+    if (!quality.empty()) progress_.message("  validation: " + describe_quality(quality));
   };
   if (!continuing_ && tc.eval_every > 0) {
     evaluate_now();
-    append_metrics(
-        nlohmann::json{{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}}.dump());
-    char line[96];
-    std::snprintf(line, sizeof line, "step 0: train loss %.4f | val %.4f", train_eval, val_eval);
-    progress_.message(line);
+    nlohmann::json line = {{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}};
+    line.update(quality);
+    append_metrics(line.dump());
+    char text[96];
+    std::snprintf(text, sizeof text, "step 0: train loss %.4f | val %.4f", train_eval, val_eval);
+    progress_.message(text);
   }
   while (step_ < tc.steps) {
     const auto step_start = std::chrono::steady_clock::now();
     {
       OpTimer timer(OpClass::kData);
-      data_->sample(Split::kTrain, b, t, rngs_.batches, batch.inputs, batch.targets);
+      task_->train_batch(step_, rngs_.batches, batch);
     }
     for (const auto& p : model_->parameters()) p.var->zero_grad();
     Graph g(precision_);
@@ -272,14 +265,17 @@ TrainSummary Trainer::run() {
                            {"train_loss", loss_value},
                            {"lr", lr},
                            {"grad_norm", norm},
-                           {"tokens_per_s", double(b * t) / step_seconds},
+                           {"tokens_per_s", double(task_->batch_tokens(batch)) / step_seconds},
                            {"elapsed_s", seconds_since(start)}};
-    if (eval_now) line["val_loss"] = val_eval, line["eval_train_loss"] = train_eval;
+    if (eval_now) {
+      line["val_loss"] = val_eval, line["eval_train_loss"] = train_eval;
+      line.update(quality);
+    }
     if (!bad.empty()) line["skipped"] = bad;
     append_metrics(line.dump());
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
-                    double(b * t) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
+                    double(task_->batch_tokens(batch)) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
     if (eval_now) print_sample();
     const int64_t save_every = tc.effective_save_every();
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();

@@ -8,7 +8,7 @@
 #include "io/checkpoint.h"
 #include "tensor/graph.h"
 #include "train/adamw.h"
-#include "train/dataset.h"
+#include "train/training_task.h"
 #include "train/progress.h"
 #include "train/train_state.h"
 
@@ -55,7 +55,7 @@ class Trainer {
   TrainerOptions options_;
   std::unique_ptr<Model> model_;
   std::unique_ptr<AdamW> optimizer_;
-  std::unique_ptr<TokenDataset> data_;
+  std::unique_ptr<TrainingTask> task_;
   TrainingRngs rngs_;
   int64_t step_ = 0;
   bool continuing_ = false;  // resumed from a saved training state

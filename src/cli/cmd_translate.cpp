@@ -1,0 +1,129 @@
+// dikkat translate: sentences through an encoder-decoder model, greedy or beam search, in
+// batches; with --ref, the translations are scored as sacreBLEU would score them.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <numeric>
+
+#include "cli/commands.h"
+#include "cli/threads.h"
+#include "error.h"
+#include "generate/translator.h"
+#include "io/checkpoint.h"
+#include "score/corpus_scores.h"
+#include "score/sentence_file.h"
+
+namespace dikkat {
+
+namespace {
+
+struct TranslateArgs {
+  std::string model, text, input, ref;
+  TranslateOptions options;
+  int64_t batch = 32;
+  int threads = 0;
+};
+
+// The model's end-of-sentence token: byte-level BPE's <|endoftext|>, the token translation
+// models are trained with.
+int32_t end_token(const LoadedModel& m, const std::string& dir) {
+  const auto eos = m.tokenizer.end_of_text();
+  if (!eos) throw Error(dir + ": its tokenizer has no <|endoftext|> token to end a sentence");
+  return *eos;
+}
+
+void run_translate(TranslateArgs a) {
+  apply_threads(a.threads);
+  if (a.text.empty() == a.input.empty()) throw Error("give exactly one of --text or --input FILE");
+  if (a.options.beam < 1)
+    throw Error("--beam must be at least 1, got " + std::to_string(a.options.beam));
+  if (a.batch < 1) throw Error("--batch must be at least 1, got " + std::to_string(a.batch));
+  const LoadedModel m = load_model_dir(a.model);
+  if (!m.model->translation_decoder())
+    throw Error(a.model + ": a language model does not translate (use dikkat generate)");
+  const int32_t eos = end_token(m, a.model);
+  const std::vector<std::string> lines =
+      a.input.empty() ? std::vector<std::string>{a.text} : read_sentence_file(a.input);
+  std::vector<std::vector<std::string>> refs;
+  if (!a.ref.empty()) {
+    refs.push_back(read_sentence_file(a.ref));
+    if (refs[0].size() != lines.size())
+      throw Error("--ref " + a.ref + ": " + std::to_string(refs[0].size()) + " lines, but " +
+                  std::to_string(lines.size()) + " sentences to translate");
+  }
+  const std::string what = a.input.empty() ? std::string("--text") : a.input;
+  const int64_t capacity = m.config.model.context;
+  std::vector<std::vector<int32_t>> sources;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string where = a.input.empty() ? what : what + ":" + std::to_string(i + 1);
+    sources.push_back(m.tokenizer.encode(lines[i], where));
+    if (int64_t(sources.back().size()) + 1 > capacity)
+      throw Error(where + ": " + std::to_string(sources.back().size()) +
+                  " tokens (and the end token) exceed the model's context of " +
+                  std::to_string(capacity));
+  }
+  // Sentences of similar length share a batch (less padding); output keeps the input order.
+  std::vector<size_t> order(lines.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return sources[x].size() < sources[y].size(); });
+  std::vector<std::string> out(lines.size());
+  const bool terminal = ::isatty(STDERR_FILENO) != 0 && lines.size() > 1;
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t first = 0; first < order.size(); first += size_t(a.batch)) {
+    const size_t last = std::min(order.size(), first + size_t(a.batch));
+    std::vector<std::vector<int32_t>> batch;
+    for (size_t j = first; j < last; ++j) batch.push_back(sources[order[j]]);
+    const auto targets = translate(*m.model, batch, eos, a.options);
+    for (size_t j = first; j < last; ++j) out[order[j]] = m.tokenizer.decode(targets[j - first]);
+    if (terminal) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double rate = double(last) / seconds;
+      std::fprintf(stderr, "\rtranslated %zu / %zu sentences, %.1f sentences/s, %.0f s left   ",
+                   last, lines.size(), rate, double(lines.size() - last) / rate);
+    }
+  }
+  if (terminal) std::fputs("\n", stderr);
+  for (const std::string& line : out) {
+    std::string one_line = line;
+    std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+    std::printf("%s\n", one_line.c_str());
+  }
+  if (!refs.empty()) {
+    const ScoreOptions options;
+    for (const std::string& line : score_lines(score_corpus(out, refs, options), options))
+      std::fprintf(stderr, "%s\n", line.c_str());
+  }
+}
+
+}  // namespace
+
+void add_translate_command(CLI::App& app) {
+  auto args = std::make_shared<TranslateArgs>();
+  CLI::App* cmd = app.add_subcommand("translate", "translate sentences with an encoder-decoder model");
+  cmd->footer(
+      "--input FILE translates each line (one output line per input line, in order). Sentences\n"
+      "longer than the model's context are an error naming the line. Byte-level BPE encodes any\n"
+      "text, so unknown characters never fail. With --ref, BLEU and chrF (sacreBLEU's defaults)\n"
+      "go to stderr after the translations.");
+  cmd->add_option("--model", args->model, "model directory written by dikkat train --arch seq2seq")
+      ->required();
+  cmd->add_option("--text", args->text, "one sentence to translate");
+  cmd->add_option("--input", args->input, "a file of sentences, one per line");
+  cmd->add_option("--beam", args->options.beam, "beam size (1: greedy)")->capture_default_str();
+  cmd->add_option("--length-penalty", args->options.length_penalty,
+                  "hypotheses score log P / length^A")
+      ->capture_default_str();
+  cmd->add_option("--max-len", args->options.max_len,
+                  "most target tokens per sentence (default: 2 x source + 10, within the context)");
+  cmd->add_option("--batch", args->batch, "sentences translated together")->capture_default_str();
+  cmd->add_option("--ref", args->ref, "reference translations, one per line: score them");
+  add_threads_option(*cmd, args->threads);
+  cmd->callback([args] { run_translate(*args); });
+}
+
+}  // namespace dikkat

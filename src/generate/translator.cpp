@@ -1,0 +1,155 @@
+#include "generate/translator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "error.h"
+
+namespace dikkat {
+
+namespace {
+
+struct Hypothesis {
+  std::vector<int32_t> tokens;  // without the start token
+  double log_prob = 0.0;
+};
+
+double normalised(const Hypothesis& h, float length_penalty) {
+  return h.log_prob / std::pow(double(h.tokens.size()), double(length_penalty));
+}
+
+// log softmax of one row of logits, in double.
+void log_softmax(const float* logits, int64_t v, std::vector<double>& out) {
+  out.resize(size_t(v));
+  const float m = *std::max_element(logits, logits + v);
+  double sum = 0.0;
+  for (int64_t j = 0; j < v; ++j) sum += std::exp(double(logits[j] - m));
+  const double lse = double(m) + std::log(sum);
+  for (int64_t j = 0; j < v; ++j) out[size_t(j)] = double(logits[j]) - lse;
+}
+
+// One sentence's search state: `beam` live hypotheses (fewer at the first step) and those that
+// ended.
+struct Search {
+  std::vector<Hypothesis> live, finished;
+  int64_t max_len = 0;
+  bool done = false;
+};
+
+}  // namespace
+
+std::vector<std::vector<int32_t>> translate(const Model& model,
+                                            const std::vector<std::vector<int32_t>>& sources,
+                                            int32_t end_token, const TranslateOptions& options) {
+  if (options.beam < 1) throw Error("--beam must be at least 1, got " + std::to_string(options.beam));
+  if (options.max_len < 0) throw Error("--max-len must not be negative");
+  const auto decoder = model.translation_decoder();
+  if (!decoder) throw Error("this model does not translate (it is a language model)");
+  const int64_t n = int64_t(sources.size()), K = options.beam, V = model.config().vocab_size;
+  std::vector<std::vector<int32_t>> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  // The source batch: each sentence + end token, padded with the end token (masked anyway).
+  int64_t time = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t len = int64_t(sources[size_t(i)].size()) + 1;
+    if (len > decoder->capacity())
+      throw Error("sentence " + std::to_string(i + 1) + ": " + std::to_string(len) +
+                  " tokens with its end token exceed the model's context of " +
+                  std::to_string(decoder->capacity()));
+    time = std::max(time, len);
+  }
+  std::vector<int32_t> ids(size_t(n * K * time), end_token), lengths;
+  std::vector<Search> searches(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const auto& s = sources[size_t(i)];
+    const int64_t auto_len = 2 * int64_t(s.size()) + 10;
+    searches[size_t(i)].max_len =
+        std::min(options.max_len > 0 ? options.max_len : auto_len, decoder->capacity());
+    searches[size_t(i)].live.push_back({});
+    for (int64_t k = 0; k < K; ++k) {
+      std::copy(s.begin(), s.end(), ids.begin() + (i * K + k) * time);
+      lengths.push_back(int32_t(s.size() + 1));
+    }
+  }
+  decoder->start(ids, lengths, n * K, time);
+  // Decoder row r holds hypothesis (r % K) of sentence row_sentence[r / K]... rows are grouped
+  // by sentence, K per sentence, for the sentences still searching.
+  std::vector<int64_t> active(static_cast<size_t>(n));
+  std::iota(active.begin(), active.end(), 0);
+  std::vector<double> logp;
+  for (int64_t step = 0; !active.empty(); ++step) {
+    std::vector<int32_t> tokens;
+    for (int64_t i : active)
+      for (int64_t k = 0; k < K; ++k) {
+        const auto& live = searches[size_t(i)].live;
+        const auto& h = live[size_t(std::min<int64_t>(k, int64_t(live.size()) - 1))];
+        tokens.push_back(h.tokens.empty() ? end_token : h.tokens.back());
+      }
+    const std::span<const float> logits = decoder->step(tokens);
+    std::vector<int32_t> keep;  // decoder rows for the next step
+    std::vector<int64_t> still_active;
+    for (size_t a = 0; a < active.size(); ++a) {
+      Search& s = searches[size_t(active[a])];
+      // Candidates: (score, live index, token), the best 2K over every live hypothesis.
+      struct Candidate {
+        double score;
+        int64_t from;
+        int32_t token;
+      };
+      std::vector<Candidate> candidates;
+      for (size_t h = 0; h < s.live.size(); ++h) {
+        log_softmax(logits.data() + (int64_t(a) * K + int64_t(h)) * V, V, logp);
+        std::vector<int32_t> order(static_cast<size_t>(V));
+        std::iota(order.begin(), order.end(), 0);
+        const int64_t top = std::min<int64_t>(2 * K, V);
+        std::partial_sort(order.begin(), order.begin() + top, order.end(),
+                          [&](int32_t x, int32_t y) { return logp[size_t(x)] > logp[size_t(y)]; });
+        for (int64_t j = 0; j < top; ++j)
+          candidates.push_back({s.live[h].log_prob + logp[size_t(order[size_t(j)])], int64_t(h),
+                                order[size_t(j)]});
+      }
+      std::sort(candidates.begin(), candidates.end(),
+                [](const Candidate& x, const Candidate& y) { return x.score > y.score; });
+      std::vector<Hypothesis> next;
+      std::vector<int32_t> next_rows;
+      const bool last_step = step + 1 >= s.max_len;
+      for (const Candidate& c : candidates) {
+        if (int64_t(next.size()) == K) break;
+        Hypothesis h = s.live[size_t(c.from)];
+        h.tokens.push_back(c.token);
+        h.log_prob = c.score;
+        if (c.token == end_token || last_step) {
+          s.finished.push_back(std::move(h));
+          continue;
+        }
+        next.push_back(std::move(h));
+        next_rows.push_back(int32_t(int64_t(a) * K + c.from));
+      }
+      // Done when K hypotheses ended (beam search), or the best one did (greedy, where the
+      // candidate list is the single argmax), or nothing is left to extend.
+      s.live = std::move(next);
+      s.done = int64_t(s.finished.size()) >= K || s.live.empty() || last_step;
+      if (s.done) continue;
+      still_active.push_back(active[a]);
+      for (int64_t k = 0; k < K; ++k)
+        keep.push_back(next_rows[size_t(std::min<int64_t>(k, int64_t(next_rows.size()) - 1))]);
+    }
+    active = std::move(still_active);
+    if (!active.empty()) decoder->select_rows(keep);
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    Search& s = searches[size_t(i)];
+    const auto& pool = s.finished.empty() ? s.live : s.finished;
+    const auto best = std::max_element(pool.begin(), pool.end(), [&](const auto& x, const auto& y) {
+      return normalised(x, options.length_penalty) < normalised(y, options.length_penalty);
+    });
+    std::vector<int32_t> tokens = best->tokens;
+    if (!tokens.empty() && tokens.back() == end_token) tokens.pop_back();
+    out[size_t(i)] = std::move(tokens);
+  }
+  return out;
+}
+
+}  // namespace dikkat

@@ -1,0 +1,32 @@
+#include "train/training_task.h"
+
+#include "nn/model_task.h"
+#include "train/language_model_task.h"
+#include "train/translation_task.h"
+
+namespace dikkat {
+
+std::string vocabulary_text(const TrainConfig& config, ModelTask task,
+                            std::vector<std::string>& special_tokens) {
+  if (task == ModelTask::kLanguageModel) return read_training_text(config.data);
+  special_tokens = {"<|endoftext|>"};
+  std::vector<SentencePair> train, valid;
+  int64_t skipped = 0;
+  read_run_pairs(config, train, valid, skipped);
+  std::string text;
+  for (const auto& p : train) text += p.source + "\n" + p.target + "\n";
+  return text;
+}
+
+std::unique_ptr<TrainingTask> make_training_task(const RunConfig& config,
+                                                 const Tokenizer& tokenizer) {
+  switch (task_of(config.model.arch)) {
+    case ModelTask::kLanguageModel:
+      return std::make_unique<LanguageModelTask>(config, tokenizer);
+    case ModelTask::kTranslation:
+      return std::make_unique<TranslationTask>(config, tokenizer);
+  }
+  return nullptr;  // every ModelTask is handled above
+}
+
+}  // namespace dikkat
