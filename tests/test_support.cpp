@@ -1,11 +1,15 @@
 #include "test_support.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <stdexcept>
+#include <thread>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -76,6 +80,36 @@ void expect_same_train_losses(const std::vector<nlohmann::json>& a,
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i)
     EXPECT_EQ(a[i]["train_loss"].get<double>(), b[i]["train_loss"].get<double>()) << "line " << i;
+}
+
+int64_t last_logged_step(const std::string& run_dir) {
+  std::ifstream in(run_dir + "/metrics.jsonl");
+  int64_t step = -1;
+  for (std::string line; std::getline(in, line);) {
+    try {
+      step = nlohmann::json::parse(line).value("step", step);
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  return step;
+}
+
+bool run_and_kill_at_step(const std::string& args, const std::string& run_dir, int64_t step) {
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const std::string cmd = std::string("exec ") + DIKKAT_BINARY + " " + args + " >/dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (last_logged_step(run_dir) < step && std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, nullptr, WNOHANG) == pid) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return true;
 }
 
 }  // namespace dikkat::testing

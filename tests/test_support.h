@@ -45,4 +45,10 @@ std::vector<nlohmann::json> read_metrics(const std::string& run_dir);
 void expect_same_train_losses(const std::vector<nlohmann::json>& a,
                               const std::vector<nlohmann::json>& b);
 
+// Starts `dikkat <args>` (a run writing to `run_dir`) and kills it with SIGKILL once its
+// metrics.jsonl reaches `step` (or after 60 s). Returns false when it finished first.
+bool run_and_kill_at_step(const std::string& args, const std::string& run_dir, int64_t step);
+// The last step logged in a run's metrics.jsonl (-1 when none), ignoring a line cut by a kill.
+int64_t last_logged_step(const std::string& run_dir);
+
 }  // namespace dikkat::testing

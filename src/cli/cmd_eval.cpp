@@ -9,6 +9,8 @@
 #include "cli/threads.h"
 #include "error.h"
 #include "io/checkpoint.h"
+#include "nn/model_task.h"
+#include "train/translation_task.h"
 #include "tensor/ops.h"
 #include "train/dataset.h"
 
@@ -22,9 +24,37 @@ struct EvalArgs {
   int threads = 1;
 };
 
+// A translation model's loss on sentence pairs (source<TAB>target, as in training): the mean
+// negative log-likelihood per target token, end tokens included, and its perplexity.
+void eval_translation(const EvalArgs& a, const LoadedModel& m) {
+  RunConfig config = m.config;
+  config.train.data = config.train.valid = a.data;
+  config.train.reverse = config.train.skip_bad_lines = false;
+  const TranslationTask pairs(config, m.tokenizer);
+  std::mt19937_64 unused(0);
+  const double loss = pairs.evaluate(*m.model, Split::kVal, unused, a.json ? "" : "evaluating");
+  const int64_t n = pairs.validation_pairs(), tokens = pairs.validation_tokens();
+  if (a.json) {
+    std::printf("%s\n", nlohmann::json{{"model", a.model},
+                                       {"data", a.data},
+                                       {"pairs", n},
+                                       {"tokens", tokens},
+                                       {"loss", loss},
+                                       {"perplexity", std::exp(loss)}}
+                            .dump()
+                            .c_str());
+    return;
+  }
+  std::printf("%s on %s (%lld pairs, %lld target tokens)\n  loss %.4f nats/token\n"
+              "  perplexity %.3f\n",
+              a.model.c_str(), a.data.c_str(), (long long)n, (long long)tokens, loss,
+              std::exp(loss));
+}
+
 void run_eval(const EvalArgs& a) {
   apply_threads(a.threads);
   LoadedModel m = load_model_dir(a.model);
+  if (task_of(m.config.model.arch) == ModelTask::kTranslation) return eval_translation(a, m);
   const std::vector<int32_t> tokens = m.tokenizer.encode(read_training_text(a.data), a.data);
   const int64_t t = m.config.model.context;
   if (int64_t(tokens.size()) < 2) throw Error(a.data + ": needs at least two characters");
@@ -85,7 +115,9 @@ void add_eval_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("eval", "loss, perplexity, bits per token and per byte on a text");
   cmd->add_option("--model", args->model, "model directory")->required();
-  cmd->add_option("--data", args->data, "UTF-8 text to score")->required();
+  cmd->add_option("--data", args->data,
+                  "UTF-8 text to score (source<TAB>target pairs for a translation model)")
+      ->required();
   cmd->add_flag("--json", args->json, "print one JSON object instead of text");
   add_threads_option(*cmd, args->threads);
   cmd->callback([args] { run_eval(*args); });

@@ -1,4 +1,5 @@
 // dikkat info: a model's configuration and a per-tensor parameter table.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -28,22 +29,28 @@ void print_json(const RunConfig& c, const Model& model) {
 }
 
 void print_info(const RunConfig& c, const Model& model, const std::string& title) {
-  std::printf("%s\n\nmodel\n", title.c_str());
-  const nlohmann::json model_json = c.model, train_json = c.train;
-  for (const auto& [key, value] : model_json.items())
-    std::printf("  %-12s %s\n", key.c_str(), value.dump().c_str());
-  std::printf("\ntraining\n");
-  for (const auto& [key, value] : train_json.items())
-    std::printf("  %-14s %s\n", key.c_str(), value.dump().c_str());
-  std::printf("\n%-40s %-14s %12s\n", "parameter", "shape", "count");
+  std::printf("%s\n", title.c_str());
+  auto print_fields = [](const char* heading, const nlohmann::json& fields) {
+    int width = 0;
+    for (const auto& [key, value] : fields.items()) width = std::max(width, int(key.size()));
+    std::printf("\n%s\n", heading);
+    for (const auto& [key, value] : fields.items())
+      std::printf("  %-*s %s\n", width, key.c_str(), value.dump().c_str());
+  };
+  print_fields("model", c.model);
+  print_fields("training", c.train);
+  int w = 40;
+  for (const auto& p : model.parameters()) w = std::max(w, int(p.name.size()) + 1);
+  std::printf("\n%-*s %-14s %12s\n", w, "parameter", "shape", "count");
   for (const auto& p : model.parameters())
-    std::printf("%-40s %-14s %12lld\n", p.name.c_str(), shape_to_string(p.var->value.shape).c_str(),
-                (long long)p.var->value.numel());
+    std::printf("%-*s %-14s %12lld\n", w, p.name.c_str(),
+                shape_to_string(p.var->value.shape).c_str(), (long long)p.var->value.numel());
   if (c.model.positions == Positions::kSinusoidal)
-    std::printf("%-40s %-14s %12s\n", "(sinusoidal positions)",
+    std::printf("%-*s %-14s %12s\n", w, "(sinusoidal positions)",
                 shape_to_string(model.position_table()->value.shape).c_str(), "fixed");
-  if (c.model.tie_head) std::printf("%-40s %-14s %12s\n", "(lm_head.weight)", "", "tied to wte");
-  std::printf("%-40s %-14s %12lld\n", "total", "", (long long)model.parameter_count());
+  if (c.model.tie_head)
+    std::printf("%-*s %s\n", w, "(output projection)", "tied to the token embedding");
+  std::printf("%-*s %-14s %12lld\n", w, "total", "", (long long)model.parameter_count());
 }
 
 void run_info(const InfoArgs& a) {

@@ -111,6 +111,12 @@ void TranslationTask::train_batch(int64_t step, std::mt19937_64&, Batch& batch) 
   assemble(train_, train_batches_->for_step(step), batch);
 }
 
+int64_t TranslationTask::validation_tokens() const {
+  int64_t n = 0;
+  for (const auto& p : valid_) n += int64_t(p.target.size()) + 1;
+  return n;
+}
+
 int64_t TranslationTask::batch_tokens(const Batch& batch) const {
   return std::count_if(batch.targets.begin(), batch.targets.end(),
                        [](int32_t t) { return t != kIgnoredTarget; });

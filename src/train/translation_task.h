@@ -33,6 +33,8 @@ class TranslationTask final : public TrainingTask {
                  const std::string& progress_label) const override;
   nlohmann::json quality(const Model& model) const override;
   std::string sample(const Model& model) const override;
+  int64_t validation_pairs() const { return int64_t(valid_.size()); }
+  int64_t validation_tokens() const;  // target tokens with their end tokens
 
  private:
   void assemble(const std::vector<EncodedPair>& pairs, std::span<const int32_t> rows,

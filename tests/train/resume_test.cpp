@@ -1,14 +1,8 @@
 // Training is repeatable, and a run killed with SIGKILL and resumed ends exactly where an
 // uninterrupted run with the same seed ends.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "io/checkpoint.h"
 #include "test_support.h"
@@ -24,18 +18,6 @@ const std::string kRun = " --data " + testing::shell_quote(kCorpus) +
                          " --n-layer 2 --n-head 2 --n-embd 32 --context 32 --batch-size 8"
                          " --steps 300 --eval-every 100 --save-every 20 --eval-batches 4"
                          " --sample-tokens 0 --dropout 0.1 --seed 5 --threads 1 --quiet";
-
-int64_t last_step(const std::string& dir) {
-  std::ifstream in(dir + "/metrics.jsonl");
-  int64_t step = -1;
-  for (std::string line; std::getline(in, line);) {
-    try {
-      step = nlohmann::json::parse(line).value("step", step);
-    } catch (...) {
-    }
-  }
-  return step;
-}
 
 void expect_same_losses(const nlohmann::json& a, const nlohmann::json& b) {
   EXPECT_EQ(a["step"], b["step"]);
@@ -65,28 +47,11 @@ TEST(Training, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
   for (int round = 0; round < 6; ++round) {
     const std::string args =
         round == 0 ? "train --out " + dir + kRun : "train --resume " + dir + " --threads 1 --quiet";
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      const std::string cmd =
-          std::string("exec ") + DIKKAT_BINARY + " " + args + " >/dev/null 2>&1";
-      execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
-      _exit(127);
-    }
     const int64_t target = 40 + 45 * round + (round % 2) * 7;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (last_step(dir) < target && std::chrono::steady_clock::now() < deadline) {
-      if (waitpid(pid, nullptr, WNOHANG) == pid) goto finished;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    kill(pid, SIGKILL);
+    if (!testing::run_and_kill_at_step(args, dir, target)) break;
     ++kills;
-    waitpid(pid, nullptr, 0);
     // The directory must always load after a kill.
     EXPECT_NO_THROW(load_model_dir(dir, "model_step0.safetensors"));
-    continue;
-  finished:
-    break;
   }
   ASSERT_GE(kills, 3);
   const auto final_run = run_dikkat("train --resume " + dir + " --threads 1 --quiet");

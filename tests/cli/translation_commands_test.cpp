@@ -1,0 +1,168 @@
+// An encoder-decoder as a user runs it: train --arch seq2seq on a few hundred sentence pairs,
+// translate (greedy and beam, one line out per line in), score, eval, info, resume after SIGKILL,
+// and one clear line for each bad input. The pairs are made here: English number words and their
+// Turkish translations, so the test needs no shared data.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "io/file_io.h"
+#include "test_support.h"
+
+namespace dikkat {
+namespace {
+
+using testing::expect_one_line_error;
+using testing::read_metrics;
+using testing::run_dikkat;
+using testing::shell_quote;
+
+// "three one four<TAB>üç bir dört": 1 to 6 words a side.
+std::string number_pairs(int count, uint64_t seed) {
+  const char* en[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"};
+  const char* tr[] = {"bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz", "on"};
+  std::mt19937_64 rng(seed);
+  std::ostringstream out;
+  for (int i = 0; i < count; ++i) {
+    const int words = 1 + int(rng() % 6);
+    std::string source, target;
+    for (int w = 0; w < words; ++w) {
+      const int k = int(rng() % 10);
+      if (w > 0) source += ' ', target += ' ';
+      source += en[k];
+      target += tr[k];
+    }
+    out << source << '\t' << target << '\n';
+  }
+  return out.str();
+}
+
+// One trained model shared by the tests of this file (training it takes about a second).
+class TranslationCommands : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    testing::write_text(file("train.tsv"), number_pairs(400, 1));
+    testing::write_text(file("dev.tsv"), number_pairs(40, 2));
+    const auto r = run_dikkat("train --arch seq2seq --preset nmt-tiny --data " + file("train.tsv") +
+                              " --valid " + file("dev.tsv") + " --out " + file("model") +
+                              " --steps 150 --eval-every 50 --threads 2 --quiet");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static std::string file(const std::string& name) { return dir_->file(name); }
+  static std::string model() { return shell_quote(file("model")); }
+  static testing::TempDir* dir_;
+};
+testing::TempDir* TranslationCommands::dir_ = nullptr;
+
+TEST_F(TranslationCommands, TrainingLogsLossAndTranslationQualityAtEachEvaluation) {
+  const auto config = nlohmann::json::parse(read_file(file("model") + "/config.json"));
+  EXPECT_EQ(config["model"]["arch"], "seq2seq");
+  const auto metrics = read_metrics(file("model"));
+  int evaluations = 0;
+  for (const auto& m : metrics)
+    if (m.contains("val_loss")) {
+      ++evaluations;
+      EXPECT_TRUE(m.contains("val_bleu") && m.contains("val_chrf")) << m.dump();
+    }
+  EXPECT_EQ(evaluations, 4);  // steps 0, 50, 100, 150
+  EXPECT_LT(metrics.back()["val_loss"].get<double>(), metrics.front()["val_loss"].get<double>());
+}
+
+TEST_F(TranslationCommands, TranslateGivesOneLineOutPerLineInWithGreedyAndBeam) {
+  testing::write_text(file("src.txt"), "one two\nthree\nfour five six\n");
+  testing::write_text(file("ref.txt"), "bir iki\nüç\ndört beş altı\n");
+  for (const char* beam : {"1", "4"}) {
+    const auto r = run_dikkat("translate --model " + model() + " --input " + file("src.txt") +
+                              " --beam " + beam + " --batch 2 --ref " + file("ref.txt"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
+    EXPECT_NE(r.err.find("BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("chrF2|"), std::string::npos) << r.err;
+  }
+  // Any bytes encode with byte-level BPE: characters never seen in training do not fail.
+  const auto r = run_dikkat("translate --model " + model() + " --text '漢字 ☃'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(TranslationCommands, ScoreEvalAndInfoWork) {
+  const auto t = run_dikkat("translate --model " + model() + " --input " + file("src.txt"));
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  testing::write_text(file("hyp.txt"), t.out);
+  const auto s = run_dikkat("score --hyp " + file("hyp.txt") + " --ref " + file("ref.txt") +
+                            " --json");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_TRUE(nlohmann::json::parse(s.out).contains("bleu")) << s.out;
+  const auto e = run_dikkat("eval --model " + model() + " --data " + file("dev.tsv") + " --json");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const auto ej = nlohmann::json::parse(e.out);
+  EXPECT_EQ(ej["pairs"], 40);
+  // eval's loss over the validation pairs is the one training logged last.
+  EXPECT_NEAR(ej["loss"].get<double>(),
+              read_metrics(file("model")).back()["val_loss"].get<double>(), 1e-5);
+  const auto i = run_dikkat("info --model " + model());
+  ASSERT_EQ(i.exit_code, 0) << i.err;
+  EXPECT_NE(i.out.find("decoder.layers.0.encoder_attn.kv_proj.weight"), std::string::npos);
+}
+
+TEST_F(TranslationCommands, BadInputGetsOneClearLine) {
+  testing::write_text(file("bad.tsv"), "one\tbir\ntwo iki\nthree\tüç\n");
+  expect_one_line_error(run_dikkat("train --preset nmt-tiny --data " + file("bad.tsv") + " --out " +
+                                   file("bad-run") + " --quiet"),
+                        file("bad.tsv") + ":2: no tab between source and target");
+  expect_one_line_error(run_dikkat("translate --model " + model() + " --text one --beam 0"),
+                        "--beam must be at least 1, got 0");
+  expect_one_line_error(run_dikkat("train --arch transformer --data " + file("train.tsv")),
+                        "--arch: must be gpt or seq2seq, got 'transformer'");
+  std::string long_line;
+  for (int i = 0; i < 100; ++i) long_line += "seven ";
+  testing::write_text(file("long.txt"), "one\n" + long_line + "\n");
+  expect_one_line_error(
+      run_dikkat("translate --model " + model() + " --input " + file("long.txt")),
+      file("long.txt") + ":2: ");
+  expect_one_line_error(run_dikkat("generate --model " + model() + " --prompt one"),
+                        "use dikkat translate");
+  const std::string gpt = shell_quote(testing::fixture_path("models/seed248"));
+  expect_one_line_error(run_dikkat("translate --model " + gpt + " --text hello"),
+                        "a language model does not translate");
+}
+
+TEST_F(TranslationCommands, SkipBadLinesCountsWhatItLeftOut) {
+  testing::write_text(file("some-bad.tsv"), number_pairs(200, 3) + "no tab here\n\tempty\n");
+  const auto r = run_dikkat("train --preset nmt-tiny --data " + file("some-bad.tsv") +
+                            " --skip-bad-lines --steps 2 --eval-every 0 --out " +
+                            file("skipping") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 malformed lines skipped"), std::string::npos) << r.out;
+}
+
+TEST(TranslationTraining, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
+  testing::TempDir tmp;
+  testing::write_text(tmp.file("pairs.tsv"), number_pairs(300, 4));
+  const std::string run = " --arch seq2seq --preset nmt-tiny --data " + tmp.file("pairs.tsv") +
+                          " --steps 120 --eval-every 40 --save-every 10 --dropout 0.1 --seed 3"
+                          " --eval-sentences 5 --threads 1 --quiet";
+  ASSERT_EQ(run_dikkat("train --out " + tmp.file("whole") + run).exit_code, 0);
+  const std::string dir = tmp.file("killed");
+  int kills = 0;
+  for (int round = 0; round < 4; ++round) {
+    const std::string args =
+        round == 0 ? "train --out " + dir + run : "train --resume " + dir + " --threads 1 --quiet";
+    if (!testing::run_and_kill_at_step(args, dir, 25 + 30 * round)) break;
+    ++kills;
+  }
+  ASSERT_GE(kills, 2);
+  const auto final_run = run_dikkat("train --resume " + dir + " --threads 1 --quiet");
+  ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
+  const auto a = read_metrics(tmp.file("whole")), b = read_metrics(dir);
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
+  EXPECT_EQ(a.back()["val_loss"].get<double>(), b.back()["val_loss"].get<double>());
+  EXPECT_EQ(a.back()["val_bleu"].get<double>(), b.back()["val_bleu"].get<double>());
+}
+
+}  // namespace
+}  // namespace dikkat
