@@ -26,7 +26,7 @@ namespace dikkat {
 namespace {
 
 struct AttentionArgs {
-  std::string model, text, token, svg;
+  std::string model, text, target, kind = "cross", token, svg;
   int64_t layer = 0, head = 0;  // 0: all
   bool words = false, no_color = false;
   OutputFormat format = OutputFormat::kText;
@@ -57,14 +57,14 @@ int64_t query_index(const std::string& spec, const AttentionMaps& m, const std::
   });
   if (numeric) {
     const int64_t pos = std::stoll(spec.substr(0, 9));
-    if (pos < 1 || pos > m.size)
-      throw Error("--token " + spec + ": positions run 1.." + std::to_string(m.size));
+    if (pos < 1 || pos > m.rows)
+      throw Error("--token " + spec + ": positions run 1.." + std::to_string(m.rows));
     return pos - 1;
   }
-  for (int64_t i = 0; i < m.size; ++i)
-    if (m.labels[i] == spec || m.labels[i] == visible_token(spec)) return i;
+  for (int64_t i = 0; i < m.rows; ++i)
+    if (m.row_labels[i] == spec || m.row_labels[i] == visible_token(spec)) return i;
   throw Error("--token '" + spec + "': no " + unit + " of the text reads so (give a position 1.." +
-              std::to_string(m.size) + ")");
+              std::to_string(m.rows) + ")");
 }
 
 struct Ranked {
@@ -72,12 +72,20 @@ struct Ranked {
   float weight;
 };
 
-std::vector<Ranked> rank_keys(const float* table, int64_t size, int64_t query) {
+// A query's keys by weight; with a causal mask only those up to the query.
+std::vector<Ranked> rank_keys(const AttentionMaps& m, int64_t l, int64_t h, int64_t query) {
   std::vector<Ranked> r;
-  for (int64_t k = 0; k <= query; ++k) r.push_back({k, table[query * size + k]});
+  const int64_t last = m.causal ? query : m.cols - 1;
+  for (int64_t k = 0; k <= last; ++k) r.push_back({k, m.table(l, h)[query * m.cols + k]});
   std::stable_sort(r.begin(), r.end(),
                    [](const Ranked& a, const Ranked& b) { return a.weight > b.weight; });
   return r;
+}
+
+// "Self" for a language model; the kind for an encoder-decoder.
+std::string view_name(const AttentionArgs& a, const AttentionMaps& m) {
+  if (m.causal && a.target.empty() && a.kind == "cross") return "Self";
+  return a.kind == "encoder" ? "Encoder self" : a.kind == "decoder" ? "Decoder self" : "Cross";
 }
 
 std::string table_title(int64_t layer, int64_t head) {
@@ -88,23 +96,23 @@ void print_text(const AttentionArgs& a, const AttentionMaps& m,
                 const std::vector<std::pair<int64_t, int64_t>>& tables, int64_t query,
                 const std::string& unit) {
   const bool color = stdout_wants_color(a.no_color);
-  std::printf(
-      "attention of %s: %lld %ss, rows attend to columns (after the causal mask and "
-      "softmax; rows sum to 1)\n",
-      a.model.c_str(), (long long)m.size, unit.c_str());
+  std::printf("%s attention of %s: %lld x %lld %ss, rows attend to columns (after the %s and "
+              "softmax; rows sum to 1)\n",
+              view_name(a, m).c_str(), a.model.c_str(), (long long)m.rows, (long long)m.cols,
+              unit.c_str(), m.causal ? "causal mask" : "padding mask");
   for (const auto& [l, h] : tables) {
     std::printf("\n%s\n", table_title(l, h).c_str());
     if (query >= 0) {
       std::printf("  query %lld '%s' attends to:\n", (long long)(query + 1),
-                  m.labels[query].c_str());
-      for (const Ranked& r : rank_keys(m.table(l, h), m.size, query))
+                  m.row_labels[query].c_str());
+      for (const Ranked& r : rank_keys(m, l, h, query))
         std::printf("  %3lld %s %6.4f %s\n", (long long)(r.position + 1),
-                    fit_to_width(m.labels[r.position], 14).c_str(), double(r.weight),
+                    fit_to_width(m.col_labels[r.position], 14).c_str(), double(r.weight),
                     horizontal_bar(r.weight, 30).c_str());
       continue;
     }
-    TerminalTable t{m.labels, m.labels, m.size, m.size,
-                    std::vector<float>(m.table(l, h), m.table(l, h) + m.size * m.size)};
+    TerminalTable t{m.row_labels, m.col_labels, m.rows, m.cols,
+                    std::vector<float>(m.table(l, h), m.table(l, h) + m.rows * m.cols)};
     std::fputs(tables.size() == 1 ? render_value_table(t, color).c_str()
                                   : render_mini_heatmap(t, color).c_str(),
                stdout);
@@ -115,28 +123,35 @@ void print_text(const AttentionArgs& a, const AttentionMaps& m,
 
 nlohmann::json table_json(const AttentionMaps& m, int64_t l, int64_t h) {
   nlohmann::json rows = nlohmann::json::array();
-  for (int64_t q = 0; q < m.size; ++q) {
-    const float* row = m.table(l, h) + q * m.size;
-    rows.push_back(std::vector<float>(row, row + m.size));
+  for (int64_t q = 0; q < m.rows; ++q) {
+    const float* row = m.table(l, h) + q * m.cols;
+    rows.push_back(std::vector<float>(row, row + m.cols));
   }
   return rows;
 }
 
-void print_json(const AttentionArgs& a, const ModelText& mt, const AttentionMaps& m,
+void print_json(const AttentionArgs& a, const nlohmann::json& about, const AttentionMaps& m,
                 const std::vector<std::pair<int64_t, int64_t>>& tables, int64_t query,
                 const std::string& unit) {
   nlohmann::json out = {{"model", a.model},   {"text", a.text},     {"unit", unit},
-                        {"labels", m.labels}, {"layers", m.layers}, {"heads", m.heads}};
-  if (unit == "token") out["ids"] = mt.ids;
+                        {"layers", m.layers}, {"heads", m.heads}};
+  out.update(about);
+  if (m.causal) {
+    out["labels"] = m.row_labels;
+  } else {
+    out["row_labels"] = m.row_labels;
+    out["col_labels"] = m.col_labels;
+  }
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [l, h] : tables) {
     nlohmann::json item = {{"layer", l + 1}, {"head", h + 1}};
     if (query >= 0) {
-      item["query"] = {{"position", query + 1}, {"label", m.labels[query]}};
+      item["query"] = {{"position", query + 1}, {"label", m.row_labels[query]}};
       nlohmann::json ranked = nlohmann::json::array();
-      for (const Ranked& r : rank_keys(m.table(l, h), m.size, query))
-        ranked.push_back(
-            {{"position", r.position + 1}, {"label", m.labels[r.position]}, {"weight", r.weight}});
+      for (const Ranked& r : rank_keys(m, l, h, query))
+        ranked.push_back({{"position", r.position + 1},
+                          {"label", m.col_labels[r.position]},
+                          {"weight", r.weight}});
       item["keys"] = ranked;
     } else {
       item["weights"] = table_json(m, l, h);
@@ -151,49 +166,43 @@ void print_csv(const AttentionMaps& m, const std::vector<std::pair<int64_t, int6
                int64_t query) {
   std::printf("layer,head,query_position,query,key_position,key,weight\n");
   for (const auto& [l, h] : tables)
-    for (int64_t q = 0; q < m.size; ++q) {
+    for (int64_t q = 0; q < m.rows; ++q) {
       if (query >= 0 && q != query) continue;
-      for (int64_t k = 0; k < m.size; ++k)
+      for (int64_t k = 0; k < m.cols; ++k)
         std::printf("%lld,%lld,%lld,%s,%lld,%s,%.9g\n", (long long)(l + 1), (long long)(h + 1),
-                    (long long)(q + 1), csv_field(m.labels[q]).c_str(), (long long)(k + 1),
-                    csv_field(m.labels[k]).c_str(), double(m.table(l, h)[q * m.size + k]));
+                    (long long)(q + 1), csv_field(m.row_labels[q]).c_str(), (long long)(k + 1),
+                    csv_field(m.col_labels[k]).c_str(), double(m.table(l, h)[q * m.cols + k]));
     }
 }
 
 void write_svg(const AttentionArgs& a, const AttentionMaps& m,
                const std::vector<std::pair<int64_t, int64_t>>& tables, const std::string& unit) {
   HeatmapStyle style;
-  style.x_label = "key " + unit + " (attended to)";
-  style.y_label = "query " + unit + " (attending)";
+  const bool cross = a.kind == "cross" && !m.causal && m.row_labels != m.col_labels;
+  style.x_label = (cross ? "source " : "key ") + unit + " (attended to)";
+  style.y_label = (cross ? "target " : "query ") + unit + " (attending)";
   style.color_bar_label = "attention weight";
   std::vector<HeatmapPanel> panels;
   for (const auto& [l, h] : tables) {
     const float* t = m.table(l, h);
-    panels.push_back({table_title(l, h), m.labels, m.labels, m.size, m.size,
-                      std::vector<float>(t, t + m.size * m.size)});
+    panels.push_back({table_title(l, h), m.row_labels, m.col_labels, m.rows, m.cols,
+                      std::vector<float>(t, t + m.rows * m.cols)});
   }
   std::string svg;
   if (panels.size() == 1) {
-    style.title = "Attention, " + panels[0].title + ": \"" + a.text + "\"";
+    style.title = view_name(a, m) + " attention, " + panels[0].title + ": \"" + a.text + "\"";
     svg = heatmap_svg(panels[0], style);
   } else {
-    style.title = "Attention, every layer (rows) and head (columns): \"" + a.text + "\"";
+    style.title = view_name(a, m) + " attention, every layer (rows) and head (columns): \"" +
+                  a.text + "\"";
     style.show_values = false;
     svg = heatmap_grid_svg(panels, a.head ? 1 : m.heads, style);
   }
   write_file_atomic(a.svg, svg);
 }
 
-void run_attention(const AttentionArgs& a) {
-  apply_threads(a.threads);
-  const ModelText mt = load_model_and_text(a.model, a.text);
-  const ActivationTrace trace = trace_forward(*mt.model.model, mt.ids);
-  AttentionMaps maps = attention_maps(trace, mt.model.config.model.n_layer, mt.labels);
-  const std::string unit = a.words ? "word" : "token";
-  if (a.words) {
-    const WordGrouping g = group_into_words(mt.tokens);
-    maps = to_words(maps, g, visible_tokens(g.words));
-  }
+void show(const AttentionArgs& a, const AttentionMaps& maps, const nlohmann::json& about,
+          const std::string& unit) {
   const auto tables = selected_tables(a, maps);
   const int64_t query = a.token.empty() ? -1 : query_index(a.token, maps, unit);
   if (!a.svg.empty()) write_svg(a, maps, tables, unit);
@@ -202,13 +211,62 @@ void run_attention(const AttentionArgs& a) {
       print_text(a, maps, tables, query, unit);
       break;
     case OutputFormat::kJson:
-      print_json(a, mt, maps, tables, query, unit);
+      print_json(a, about, maps, tables, query, unit);
       break;
     case OutputFormat::kCsv:
       print_csv(maps, tables, query);
       break;
   }
   if (!a.svg.empty() && a.format == OutputFormat::kText) std::printf("\nwrote %s\n", a.svg.c_str());
+}
+
+// An encoder-decoder: one of its three kinds of attention for a source and its translation.
+void run_translation_attention(const AttentionArgs& a, LoadedModel model) {
+  const TranslationText t = load_translation(std::move(model), a.text, a.target);
+  const TranslationAttention& w = t.pass.attention;
+  AttentionMaps maps = a.kind == "encoder"
+                           ? attention_maps(w.encoder, t.source_labels, t.source_labels, false)
+                       : a.kind == "decoder"
+                           ? attention_maps(w.decoder_self, t.target_labels, t.target_labels, true)
+                           : attention_maps(w.cross, t.target_labels, t.source_labels, false);
+  const std::string unit = a.words ? "word" : "token";
+  if (a.words) {
+    const WordGrouping source = group_into_words(t.source_tokens);
+    const WordGrouping target = group_into_words(t.target_tokens);
+    const auto& rows = a.kind == "encoder" ? source : target;
+    const auto& cols = a.kind == "cross" ? source : rows;
+    maps = to_words(maps, rows, visible_tokens(rows.words), cols, visible_tokens(cols.words));
+  }
+  if (a.format == OutputFormat::kText && t.translated)
+    std::printf("the model's translation: %s\n\n",
+                t.model.tokenizer.decode(t.target).c_str());
+  const nlohmann::json about = {{"kind", a.kind},
+                                {"target", t.model.tokenizer.decode(t.target)},
+                                {"translated", t.translated},
+                                {"source_ids", t.source},
+                                {"target_ids", t.target}};
+  show(a, maps, about, unit);
+}
+
+void run_attention(const AttentionArgs& a) {
+  apply_threads(a.threads);
+  if (a.kind != "encoder" && a.kind != "decoder" && a.kind != "cross")
+    throw Error("--kind must be encoder, decoder or cross, got '" + a.kind + "'");
+  LoadedModel model = load_model_dir(a.model);
+  if (translates(model)) return run_translation_attention(a, std::move(model));
+  if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model, not a translator");
+  const ModelText mt = load_model_and_text(a.model, a.text);
+  AttentionMaps maps = attention_maps(trace_forward(*mt.model.model, mt.ids),
+                                      mt.model.config.model.n_layer, mt.labels);
+  const std::string unit = a.words ? "word" : "token";
+  if (a.words) {
+    const WordGrouping g = group_into_words(mt.tokens);
+    const auto words = visible_tokens(g.words);
+    maps = to_words(maps, g, words, g, words);
+  }
+  nlohmann::json about = nlohmann::json::object();
+  if (!a.words) about["ids"] = mt.ids;
+  show(a, maps, about, unit);
 }
 
 }  // namespace
@@ -225,9 +283,21 @@ void add_attention_command(CLI::App& app) {
       "just before it (\" kitabı\"); a BPE token that begins with a space starts a new word;\n"
       "leading spaces join the first word, trailing ones the last. A word-to-word weight is the\n"
       "SUM over the key word's tokens of the weight, AVERAGED over the query word's tokens, so\n"
-      "rows still sum to 1 and no word attends to a later one.");
+      "rows still sum to 1 and no word attends to a later one.\n"
+      "For a translation model (--arch seq2seq) --kind chooses the view: cross (default: each\n"
+      "target position's weights over the source tokens, as BertViz's encoder-decoder view),\n"
+      "encoder or decoder. Decoder rows are ⟨start⟩ and the target tokens: the row of a\n"
+      "token is the position that reads it (and predicts the next); the source ends with ⟨end⟩.");
   cmd->add_option("--model", args->model, "model directory")->required();
-  cmd->add_option("--text", args->text, "text to run through the model")->required();
+  cmd->add_option("--text", args->text,
+                  "text to run through the model (a translation model's source sentence)")
+      ->required();
+  cmd->add_option("--target", args->target,
+                  "translation models: the target sentence (default: the model's own translation)");
+  cmd->add_option("--kind", args->kind,
+                  "translation models: encoder (source self-attention), decoder (target "
+                  "self-attention) or cross (target rows over source columns)")
+      ->capture_default_str();
   cmd->add_option("--layer", args->layer, "layer to show (1..n_layer)");
   cmd->add_option("--head", args->head, "head to show (1..n_head; needs --layer)");
   cmd->add_option("--token", args->token,

@@ -109,8 +109,8 @@ void seed248_part(const DemoArgs& a, bool color) {
   const float* table = maps.table(0, 0);
   std::printf("  its attention table for \"%s\" (layer 1, head 1; row = query, column = key):\n\n",
               kSeedSentence);
-  TerminalTable t{labels, labels, maps.size, maps.size,
-                  std::vector<float>(table, table + maps.size * maps.size)};
+  TerminalTable t{labels, labels, maps.rows, maps.cols,
+                  std::vector<float>(table, table + maps.rows * maps.cols)};
   std::fputs(render_value_table(t, color).c_str(), stdout);
   HeatmapStyle style;
   style.title = std::string("seed248 attention, layer 1 · head 1: \"") + kSeedSentence + "\"";
@@ -118,7 +118,7 @@ void seed248_part(const DemoArgs& a, bool color) {
   style.color_bar_label = "attention weight";
   write_file_atomic(
       join_path(a.out, "seed248-attention.svg"),
-      heatmap_svg({"layer 1 · head 1", labels, labels, maps.size, maps.size, t.values}, style));
+      heatmap_svg({"layer 1 · head 1", labels, labels, maps.rows, maps.cols, t.values}, style));
   std::printf("\n");
 }
 

@@ -1,6 +1,7 @@
 #include "cli/model_text.h"
 
 #include "error.h"
+#include "generate/translator.h"
 #include "inspect/token_labels.h"
 
 namespace dikkat {
@@ -40,6 +41,39 @@ ModelText load_model_and_window(const std::string& model_dir, const std::string&
   m.ids.erase(m.ids.begin(), m.ids.begin() + dropped);
   name_tokens(m);
   return m;
+}
+
+bool translates(const LoadedModel& model) { return model.model->translation_decoder() != nullptr; }
+
+TranslationText load_translation(LoadedModel model, const std::string& source,
+                                 const std::string& target) {
+  if (source.empty()) throw Error("--text must not be empty (the source sentence)");
+  const auto end = model.tokenizer.end_of_text();
+  if (!end) throw Error("the model's tokenizer has no <|endoftext|> token");
+  TranslationText t{std::move(model), {}, {}, {}, {}, {}, {}, {}, target.empty()};
+  const Tokenizer& tok = t.model.tokenizer;
+  const int64_t context = t.model.config.model.context;
+  t.source = tok.encode(source, "--text");
+  if (int64_t(t.source.size()) + 1 > context)
+    throw Error("--text: " + std::to_string(t.source.size()) +
+                " tokens and the end token exceed the model's context of " +
+                std::to_string(context));
+  t.target = t.translated ? translate(*t.model.model, {t.source}, *end, {})[0]
+                          : tok.encode(target, "--target");
+  if (int64_t(t.target.size()) + 1 > context)
+    throw Error("--target: " + std::to_string(t.target.size()) +
+                " tokens and the start token exceed the model's context of " +
+                std::to_string(context));
+  for (int32_t id : t.source) t.source_tokens.push_back(tok.decode_one(id));
+  for (int32_t id : t.target) t.target_tokens.push_back(tok.decode_one(id));
+  t.source_labels = visible_tokens(t.source_tokens);
+  t.source_labels.push_back("⟨end⟩");
+  t.source_tokens.push_back("");
+  t.target_labels = visible_tokens(t.target_tokens);
+  t.target_labels.insert(t.target_labels.begin(), "⟨start⟩");
+  t.target_tokens.insert(t.target_tokens.begin(), "");
+  t.pass = t.model.model->translation_pass(t.source, t.target, *end);
+  return t;
 }
 
 }  // namespace dikkat

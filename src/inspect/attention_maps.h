@@ -11,12 +11,14 @@
 namespace dikkat {
 
 struct AttentionMaps {
-  int64_t layers = 0, heads = 0, size = 0;  // size: tokens (or words) per side
-  std::vector<std::string> labels;          // one per row/column
-  std::vector<float> weights;               // (layers, heads, size, size), rows are queries
+  int64_t layers = 0, heads = 0;
+  int64_t rows = 0, cols = 0;  // queries and keys: tokens (or words); equal for self-attention
+  std::vector<std::string> row_labels, col_labels;
+  std::vector<float> weights;  // (layers, heads, rows, cols)
+  bool causal = true;          // self-attention of a language model: no key after its query
 
   const float* table(int64_t layer, int64_t head) const {
-    return weights.data() + (layer * heads + head) * size * size;
+    return weights.data() + (layer * heads + head) * rows * cols;
   }
 };
 
@@ -25,8 +27,16 @@ struct AttentionMaps {
 AttentionMaps attention_maps(const ActivationTrace& trace, int64_t layers,
                              const std::vector<std::string>& labels);
 
-// Every table aggregated to words by the rule in word_grouping.h; labels become the words.
-AttentionMaps to_words(const AttentionMaps& tokens, const WordGrouping& grouping,
-                       const std::vector<std::string>& word_labels);
+// Tables (layers, 1, H, Tq, Tk) per layer of one sequence pair, as an encoder-decoder's forward
+// gives them (Seq2seqAttentionWeights), with the query and key labels.
+AttentionMaps attention_maps(const std::vector<Tensor>& per_layer,
+                             const std::vector<std::string>& row_labels,
+                             const std::vector<std::string>& col_labels, bool causal);
+
+// Every table aggregated to words by the rule in word_grouping.h (queries grouped by `rows`, keys
+// by `cols`); labels become the words.
+AttentionMaps to_words(const AttentionMaps& tokens, const WordGrouping& rows,
+                       const std::vector<std::string>& row_words, const WordGrouping& cols,
+                       const std::vector<std::string>& col_words);
 
 }  // namespace dikkat

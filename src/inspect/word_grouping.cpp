@@ -43,19 +43,24 @@ WordGrouping group_into_words(const std::vector<std::string>& tokens) {
 
 std::vector<float> aggregate_to_words(const float* weights, int64_t tokens,
                                       const WordGrouping& grouping) {
-  const int64_t w = int64_t(grouping.words.size());
-  std::vector<double> sums(w * w, 0.0);
-  std::vector<int64_t> query_count(w, 0);
-  for (int64_t q = 0; q < tokens; ++q) {
-    const int64_t qw = grouping.word_of_token[q];
+  return aggregate_to_words(weights, tokens, grouping, tokens, grouping);
+}
+
+std::vector<float> aggregate_to_words(const float* weights, int64_t queries,
+                                      const WordGrouping& rows, int64_t keys,
+                                      const WordGrouping& cols) {
+  const int64_t wq = int64_t(rows.words.size()), wk = int64_t(cols.words.size());
+  std::vector<double> sums(wq * wk, 0.0);
+  std::vector<int64_t> query_count(wq, 0);
+  for (int64_t q = 0; q < queries; ++q) {
+    const int64_t qw = rows.word_of_token[q];
     ++query_count[qw];
-    for (int64_t k = 0; k < tokens; ++k)
-      sums[qw * w + grouping.word_of_token[k]] += weights[q * tokens + k];
+    for (int64_t k = 0; k < keys; ++k) sums[qw * wk + cols.word_of_token[k]] += weights[q * keys + k];
   }
-  std::vector<float> out(w * w);
-  for (int64_t qw = 0; qw < w; ++qw)
-    for (int64_t kw = 0; kw < w; ++kw)
-      out[qw * w + kw] = float(sums[qw * w + kw] / double(query_count[qw]));
+  std::vector<float> out(wq * wk);
+  for (int64_t qw = 0; qw < wq; ++qw)
+    for (int64_t kw = 0; kw < wk; ++kw)
+      out[qw * wk + kw] = float(sums[qw * wk + kw] / double(query_count[qw]));
   return out;
 }
 

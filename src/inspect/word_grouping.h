@@ -26,5 +26,10 @@ WordGrouping group_into_words(const std::vector<std::string>& tokens);
 // weights (T,T) row-major -> (W,W) by the rule above.
 std::vector<float> aggregate_to_words(const float* weights, int64_t tokens,
                                       const WordGrouping& grouping);
+// The same for a (Tq,Tk) table whose queries and keys are different texts (cross-attention):
+// queries grouped by `rows`, keys by `cols` -> (Wq,Wk).
+std::vector<float> aggregate_to_words(const float* weights, int64_t queries,
+                                      const WordGrouping& rows, int64_t keys,
+                                      const WordGrouping& cols);
 
 }  // namespace dikkat

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "error.h"
+
 namespace dikkat {
 
 Model::Model(const ModelConfig& config) : config_(config) { config_.validate(); }
@@ -22,6 +24,11 @@ int64_t Model::parameter_count() const {
   int64_t n = 0;
   for (const auto& p : params_) n += p.var->value.numel();
   return n;
+}
+
+TranslationPass Model::translation_pass(std::span<const int32_t>, std::span<const int32_t>,
+                                       int32_t) const {
+  throw Error("a language model has no source sentence: this view is for translation models");
 }
 
 void Model::init(std::mt19937_64& rng, float std) {

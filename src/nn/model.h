@@ -5,6 +5,7 @@
 // make_model (nn/architectures.h) builds the one a config names.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <random>
 #include <string>
 #include <vector>
@@ -48,6 +49,11 @@ class Model {
   virtual std::unique_ptr<IncrementalDecoder> decoder() const { return nullptr; }
   // Sequence-to-sequence models translate; language models return null.
   virtual std::unique_ptr<TranslationDecoder> translation_decoder() const { return nullptr; }
+  // For translation models: `source` (+ end token) and <end> + `target` through the training
+  // forward with every attention table kept (the look-inside commands). Error for others.
+  virtual TranslationPass translation_pass(std::span<const int32_t> source,
+                                           std::span<const int32_t> target,
+                                           int32_t end_token) const;
 
   // What the embedding views show: the token table (V, C) and the position table (context, C),
   // learned or fixed.

@@ -101,7 +101,7 @@ Var Seq2seq::feed_forward(Graph& g, const Var& x, const Var& fc1_w, const Var& f
 
 Var Seq2seq::encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
                     int64_t rows, int64_t time, std::mt19937_64* rng,
-                    Seq2seqAttentionWeights* weights) const {
+                    TranslationAttention* weights) const {
   const ModelConfig& c = config();
   const int64_t C = c.n_embd;
   Var x = embed(g, source_embedding_, source_positions_, source, rows, time, 0);
@@ -173,7 +173,7 @@ Var Seq2seq::head(Graph& g, const Var& x) const {
 }
 
 Var Seq2seq::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
-                     Seq2seqAttentionWeights* weights) const {
+                     TranslationAttention* weights) const {
   const ModelConfig& c = config();
   const int64_t B = batch.rows, T = batch.time, S = batch.source_time, C = c.n_embd;
   if (int64_t(batch.inputs.size()) != B * T || int64_t(batch.source.size()) != B * S ||
@@ -214,6 +214,26 @@ Var Seq2seq::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) co
       .ignore_id = kIgnoredTarget,
       .label_smoothing = dropout_rng ? config().label_smoothing : 0.0f};
   return cross_entropy(g, forward(g, batch, dropout_rng), batch.targets, options).loss;
+}
+
+TranslationPass Seq2seq::translation_pass(std::span<const int32_t> source,
+                                          std::span<const int32_t> target,
+                                          int32_t end_token) const {
+  Batch b;
+  b.rows = 1;
+  b.source.assign(source.begin(), source.end());
+  b.source.push_back(end_token);
+  b.source_time = int64_t(b.source.size());
+  b.source_lengths = {int32_t(b.source_time)};
+  b.inputs = {end_token};
+  b.inputs.insert(b.inputs.end(), target.begin(), target.end());
+  b.time = int64_t(b.inputs.size());
+  Graph g = Graph::inference();
+  TranslationPass pass;
+  Var logits = forward(g, b, nullptr, &pass.attention);
+  pass.logits = logits->value;
+  pass.logits.shape = {b.time, config().vocab_size};
+  return pass;
 }
 
 std::unique_ptr<TranslationDecoder> Seq2seq::translation_decoder() const {

@@ -44,11 +44,6 @@ struct DecoderLayerParameters {
   Var fc1_w, fc1_b, fc2_w, fc2_b;
 };
 
-// The attention weights of one pass, (B,H,Tq,Tk) per layer, for the look-inside commands.
-struct Seq2seqAttentionWeights {
-  std::vector<Tensor> encoder, decoder_self, cross;
-};
-
 class Seq2seq final : public Model {
  public:
   explicit Seq2seq(const ModelConfig& config);
@@ -56,11 +51,14 @@ class Seq2seq final : public Model {
   // The batch's source (B,Ts) with its lengths and target inputs (B,T) -> logits (B,T,V).
   // With `weights`, every attention's weights are copied out (an inference graph only).
   Var forward(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng,
-              Seq2seqAttentionWeights* weights = nullptr) const;
+              TranslationAttention* weights = nullptr) const;
   // Mean cross-entropy over the real (non-padding) target tokens; label smoothing applies while
   // training (a dropout stream is given), so evaluation reports the plain negative log-likelihood.
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
   std::unique_ptr<TranslationDecoder> translation_decoder() const override;
+  TranslationPass translation_pass(std::span<const int32_t> source,
+                                   std::span<const int32_t> target,
+                                   int32_t end_token) const override;
   const Var& token_embedding() const override { return target_embedding_; }
   const Var& position_table() const override { return target_positions_; }
   const Var& source_embedding() const { return source_embedding_; }
@@ -72,7 +70,7 @@ class Seq2seq final : public Model {
   // source (B,Ts) -> the encoder's output (B,Ts,C)
   Var encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
              int64_t rows, int64_t time, std::mt19937_64* rng,
-             Seq2seqAttentionWeights* weights) const;
+             TranslationAttention* weights) const;
   // How a decoder block's self-attention sees its keys (training: its own positions, causal;
   // decoding: a cache) and where its cross-attention's K|V (B,Ts,2C) come from (training:
   // projected from the encoder output in the block; decoding: projected once per sentence).

@@ -5,8 +5,25 @@
 // once per sentence. Beam search keeps, duplicates and drops rows with select_rows.
 #include <cstdint>
 #include <span>
+#include <vector>
+
+#include "tensor/tensor.h"
 
 namespace dikkat {
+
+// Every attention table of one pass, (1, H, queries, keys) per layer: the encoder's
+// self-attention over the source, the decoder's causal self-attention over the target, and the
+// cross-attention of each target position over the source.
+struct TranslationAttention {
+  std::vector<Tensor> encoder, decoder_self, cross;
+};
+
+// One source sentence and one target through the model, for the look-inside commands: decoder
+// position t reads <end> + target[0..t) and predicts target[t] (the end token after the last).
+struct TranslationPass {
+  TranslationAttention attention;
+  Tensor logits;  // (target + 1, V)
+};
 
 class TranslationDecoder {
  public:

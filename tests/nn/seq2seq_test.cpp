@@ -79,7 +79,7 @@ TEST_P(Seq2seqMatchesPyTorch, LogitsLossAndEveryGradient) {
 TEST_P(Seq2seqMatchesPyTorch, EveryAttentionTable) {
   Fixture f = load_fixture(GetParam());
   Graph g = Graph::inference();
-  Seq2seqAttentionWeights weights;
+  TranslationAttention weights;
   f.model->forward(g, f.batch, nullptr, &weights);
   auto compare = [&](const std::vector<Tensor>& got, const std::string& kind) {
     for (size_t i = 0; i < got.size(); ++i)
