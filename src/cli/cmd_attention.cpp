@@ -159,7 +159,7 @@ void print_json(const AttentionArgs& a, const nlohmann::json& about, const Atten
     list.push_back(item);
   }
   out["tables"] = list;
-  std::printf("%s\n", out.dump(1).c_str());
+  std::printf("%s\n", json_text(out, 1).c_str());
 }
 
 void print_csv(const AttentionMaps& m, const std::vector<std::pair<int64_t, int64_t>>& tables,
@@ -221,8 +221,8 @@ void show(const AttentionArgs& a, const AttentionMaps& maps, const nlohmann::jso
 }
 
 // An encoder-decoder: one of its three kinds of attention for a source and its translation.
-void run_translation_attention(const AttentionArgs& a, LoadedModel model) {
-  const TranslationText t = load_translation(std::move(model), a.text, a.target);
+void run_translation_attention(const AttentionArgs& a, const LoadedModel& model) {
+  const TranslationText t = run_translation(model, a.text, a.target);
   const TranslationAttention& w = t.pass.attention;
   AttentionMaps maps = a.kind == "encoder"
                            ? attention_maps(w.encoder, t.source_labels, t.source_labels, false)
@@ -239,9 +239,9 @@ void run_translation_attention(const AttentionArgs& a, LoadedModel model) {
   }
   if (a.format == OutputFormat::kText && t.translated)
     std::printf("the model's translation: %s\n\n",
-                t.model.tokenizer.decode(t.target).c_str());
+                model.tokenizer.decode(t.target).c_str());
   const nlohmann::json about = {{"kind", a.kind},
-                                {"target", t.model.tokenizer.decode(t.target)},
+                                {"target", model.tokenizer.decode(t.target)},
                                 {"translated", t.translated},
                                 {"source_ids", t.source},
                                 {"target_ids", t.target}};
@@ -253,7 +253,7 @@ void run_attention(const AttentionArgs& a) {
   if (a.kind != "encoder" && a.kind != "decoder" && a.kind != "cross")
     throw Error("--kind must be encoder, decoder or cross, got '" + a.kind + "'");
   LoadedModel model = load_model_dir(a.model);
-  if (translates(model)) return run_translation_attention(a, std::move(model));
+  if (translates(model)) return run_translation_attention(a, model);
   if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model, not a translator");
   const ModelText mt = load_model_and_text(a.model, a.text);
   AttentionMaps maps = attention_maps(trace_forward(*mt.model.model, mt.ids),

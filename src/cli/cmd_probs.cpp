@@ -23,7 +23,7 @@ namespace dikkat {
 namespace {
 
 struct ProbsArgs {
-  std::string model, text, svg;
+  std::string model, text, target, svg;
   std::vector<float> temperatures;
   int64_t top = 10;
   OutputFormat format = OutputFormat::kText;
@@ -43,10 +43,24 @@ void run_probs(ProbsArgs a) {
     if (!(t >= 0.0f)) throw Error("--temperature must be 0 or more");
   if (a.top < 1) throw Error("--top must be at least 1");
   int64_t dropped = 0;
-  const ModelText mt = load_model_and_window(a.model, a.text, dropped);
-  const auto decoder = mt.model.model->decoder();
-  if (!decoder) throw Error(a.model + ": an encoder-decoder model translates; use dikkat translate");
-  const std::span<const float> logits = decoder->feed(mt.ids);
+  // A language model continues --text; a translation model gives the next target token after
+  // --target (empty: the first) for the source sentence --text.
+  LoadedModel model = load_model_dir(a.model);
+  const Tokenizer tokenizer = model.tokenizer;
+  std::vector<float> logits;
+  std::string after = "\"" + a.text + "\"", seen;
+  if (translates(model)) {
+    const TranslationText t = run_translation(model, a.text, a.target, false);
+    const Tensor& all = t.pass.logits;
+    logits.assign(all.data.end() - all.size(1), all.data.end());
+    after = "\"" + a.target + "\" translating \"" + a.text + "\"";
+  } else {
+    if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model");
+    const ModelText mt = window_of(std::move(model), a.text, dropped);
+    const std::span<const float> l = mt.model.model->decoder()->feed(mt.ids);
+    logits.assign(l.begin(), l.end());
+    if (dropped) seen = " — the model sees the last " + std::to_string(mt.ids.size()) + " tokens";
+  }
   const int64_t vocab = int64_t(logits.size());
   std::vector<std::vector<double>> dists;
   for (float t : a.temperatures) dists.push_back(next_token_distribution(logits.data(), vocab, t));
@@ -56,7 +70,7 @@ void run_probs(ProbsArgs a) {
   std::stable_sort(order.begin(), order.end(),
                    [&](int32_t x, int32_t y) { return dists[0][x] > dists[0][y]; });
   order.resize(size_t(std::min(a.top, vocab)));
-  auto label = [&](int32_t id) { return visible_token(mt.model.tokenizer.decode_one(id)); };
+  auto label = [&](int32_t id) { return visible_token(tokenizer.decode_one(id)); };
 
   if (!a.svg.empty()) {
     std::vector<BarGroup> groups;
@@ -66,7 +80,7 @@ void run_probs(ProbsArgs a) {
       groups.push_back(g);
     }
     BarChartStyle style;
-    style.title = "Next token after \"" + a.text + "\"";
+    style.title = "Next token after " + after;
     style.value_label = "probability";
     std::vector<std::string> series;
     for (float t : a.temperatures) series.push_back(temperature_name(t));
@@ -74,8 +88,7 @@ void run_probs(ProbsArgs a) {
   }
   switch (a.format) {
     case OutputFormat::kText: {
-      std::printf("next token after \"%s\" (%s)", a.text.c_str(), a.model.c_str());
-      if (dropped) std::printf(" — the model sees the last %zu tokens", mt.ids.size());
+      std::printf("next token after %s (%s)%s", after.c_str(), a.model.c_str(), seen.c_str());
       std::printf("\n\n%-8s", "token");
       for (float t : a.temperatures) std::printf(" %-22s", temperature_name(t).c_str());
       std::printf("\n");
@@ -94,17 +107,16 @@ void run_probs(ProbsArgs a) {
         nlohmann::json probs = nlohmann::json::array();
         for (const auto& d : dists) probs.push_back(d[id]);
         rows.push_back({{"id", id},
-                        {"text", mt.model.tokenizer.decode_one(id)},
+                        {"text", tokenizer.decode_one(id)},
                         {"label", label(id)},
                         {"probabilities", probs}});
       }
-      std::printf("%s\n", nlohmann::json{{"model", a.model},
+      std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
                                          {"text", a.text},
+                                         {"target", a.target},
                                          {"dropped_tokens", dropped},
                                          {"temperatures", a.temperatures},
-                                         {"tokens", rows}}
-                              .dump(1)
-                              .c_str());
+                                         {"tokens", rows}}, 1).c_str());
       break;
     }
     case OutputFormat::kCsv: {
@@ -112,7 +124,7 @@ void run_probs(ProbsArgs a) {
       for (float t : a.temperatures) std::printf(",p_T%g", double(t));
       std::printf("\n");
       for (int32_t id : order) {
-        std::printf("%d,%s", id, csv_field(mt.model.tokenizer.decode_one(id)).c_str());
+        std::printf("%d,%s", id, csv_field(tokenizer.decode_one(id)).c_str());
         for (const auto& d : dists) std::printf(",%.9g", d[id]);
         std::printf("\n");
       }
@@ -133,7 +145,11 @@ void add_probs_command(CLI::App& app) {
       "T = 0 is greedy (all mass on the most likely token). A text longer than the context is\n"
       "cut to its last `context` tokens, as generate does.");
   cmd->add_option("--model", args->model, "model directory")->required();
-  cmd->add_option("--text", args->text, "the text to continue")->required();
+  cmd->add_option("--text", args->text,
+                  "the text to continue (a translation model's source sentence)")
+      ->required();
+  cmd->add_option("--target", args->target,
+                  "translation models: the target so far (default: none, the first token)");
   cmd->add_option("--temperature", args->temperatures, "softmax temperature(s) (default 1)")
       ->delimiter(',')
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

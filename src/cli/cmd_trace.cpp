@@ -4,6 +4,7 @@
 // the logits and the most likely next tokens. The numbers come from the generation code path.
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -24,16 +25,20 @@ namespace dikkat {
 namespace {
 
 struct TraceArgs {
-  std::string model, text, svg;
+  std::string model, text, target, svg;
   int64_t dims = 8, top = 10, layer = 0;
   OutputFormat format = OutputFormat::kText;
   int threads = 1;
 };
 
 // Entries of block `layer` (1-based; 0 = every block) plus everything outside the blocks.
+// An encoder-decoder's blocks are "encoder.h.<i>." and "decoder.h.<i>.".
 bool shown(const std::string& name, int64_t layer) {
-  if (!layer || !name.starts_with("h.")) return true;
-  return name.starts_with("h." + std::to_string(layer - 1) + ".");
+  const std::string block = name.starts_with("encoder.") ? name.substr(8)
+                            : name.starts_with("decoder.") ? name.substr(8)
+                                                           : name;
+  if (!layer || !block.starts_with("h.")) return true;
+  return block.starts_with("h." + std::to_string(layer - 1) + ".");
 }
 
 std::string format_vector(const float* v, int64_t n, int64_t dims) {
@@ -59,6 +64,38 @@ void print_rows(const Tensor& t, const std::vector<std::string>& labels, int64_t
                 format_vector(t.ptr() + r * cols, cols, dims).c_str());
 }
 
+// Every entry of a trace, each row labelled; (H, T, X) entries one block of rows per head.
+void print_entries(const TraceArgs& a, const ActivationTrace& trace, Activation activation,
+                   const std::function<const std::vector<std::string>&(const std::string&)>& labels,
+                   int& step) {
+  for (const auto& e : trace.entries()) {
+    if (!shown(e.name, a.layer)) continue;
+    std::printf("\nstep %d. %s  %s %s\n", step++, e.name.c_str(),
+                describe_trace_step(e.name, activation).c_str(),
+                shape_to_string(e.value.shape).c_str());
+    const auto& rows_of = labels(e.name);
+    if (e.value.shape.size() == 2) {
+      print_rows(e.value, rows_of, a.dims, "  ");
+      continue;
+    }
+    const int64_t heads = e.value.size(0), rows = e.value.size(1), cols = e.value.size(2);
+    for (int64_t h = 0; h < heads; ++h) {
+      std::printf("  head %lld\n", (long long)(h + 1));
+      Tensor slice({rows, cols});
+      std::copy_n(e.value.ptr() + h * rows * cols, rows * cols, slice.ptr());
+      print_rows(slice, rows_of, a.dims, "  ");
+    }
+  }
+}
+
+void print_next(const std::string& after, const std::vector<NextToken>& next, int step) {
+  std::printf("\nstep %d. next token after %s: softmax of the last position's logits\n", step,
+              after.c_str());
+  for (const NextToken& t : next)
+    std::printf("  %s %7.4f %s\n", fit_to_width(t.label, 6).c_str(), t.probability,
+                horizontal_bar(t.probability, 40).c_str());
+}
+
 void print_text(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
                 const std::vector<NextToken>& next) {
   const ModelConfig& c = mt.model.config.model;
@@ -69,29 +106,9 @@ void print_text(const TraceArgs& a, const ModelText& mt, const ActivationTrace& 
   for (size_t i = 0; i < mt.ids.size(); ++i)
     std::printf("  %3zu %s -> %d\n", i + 1, fit_to_width(mt.labels[i], 4).c_str(), mt.ids[i]);
   int step = 2;
-  for (const auto& e : trace.entries()) {
-    if (!shown(e.name, a.layer)) continue;
-    std::printf("\nstep %d. %s  %s %s\n", step++, e.name.c_str(),
-                describe_trace_step(e.name, c.activation).c_str(),
-                shape_to_string(e.value.shape).c_str());
-    if (e.value.shape.size() == 2) {
-      print_rows(e.value, mt.labels, a.dims, "  ");
-      continue;
-    }
-    // (H, T, X): one block of rows per head.
-    const int64_t heads = e.value.size(0), rows = e.value.size(1), cols = e.value.size(2);
-    for (int64_t h = 0; h < heads; ++h) {
-      std::printf("  head %lld\n", (long long)(h + 1));
-      Tensor slice({rows, cols});
-      std::copy_n(e.value.ptr() + h * rows * cols, rows * cols, slice.ptr());
-      print_rows(slice, mt.labels, a.dims, "  ");
-    }
-  }
-  std::printf("\nstep %d. next token after \"%s\": softmax of the last position's logits\n", step,
-              a.text.c_str());
-  for (const NextToken& t : next)
-    std::printf("  %s %7.4f %s\n", fit_to_width(t.label, 6).c_str(), t.probability,
-                horizontal_bar(t.probability, 40).c_str());
+  print_entries(a, trace, c.activation, [&](const std::string&) -> const auto& { return mt.labels; },
+                step);
+  print_next("\"" + a.text + "\"", next, step);
 }
 
 // Nested arrays of the tensor's values; -inf (the causal mask) becomes null.
@@ -129,7 +146,7 @@ void print_json(const TraceArgs& a, const ModelText& mt, const ActivationTrace& 
         {{"id", t.id}, {"text", t.text}, {"label", t.label}, {"probability", t.probability}});
   const nlohmann::json out = {
       {"model", a.model}, {"text", a.text}, {"tokens", tokens}, {"steps", steps}, {"next", top}};
-  std::printf("%s\n", out.dump().c_str());
+  std::printf("%s\n", json_text(out).c_str());
 }
 
 void print_csv(const TraceArgs& a, const ActivationTrace& trace) {
@@ -165,8 +182,66 @@ void write_svg(const TraceArgs& a, const ModelText& mt, const ActivationTrace& t
   write_file_atomic(a.svg, trace_svg(shown_steps, figure));
 }
 
+// An encoder-decoder: the encoder over the source, then the decoder over <start> + target (the
+// given --target or the model's own translation), every position of both.
+void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
+  if (!a.svg.empty())
+    throw Error("--svg: the trace drawing is for language models; use --format json");
+  const ModelConfig& c = model.config.model;
+  const int64_t deepest = std::max(c.n_layer, c.n_encoder_layer);
+  if (a.layer < 0 || a.layer > deepest)
+    throw Error("--layer " + std::to_string(a.layer) + ": the model has layers 1.." +
+                std::to_string(deepest));
+  const TranslationText t = run_translation(model, a.text, a.target);
+  const ActivationTrace& trace = t.pass.trace;
+  const Tensor& logits = t.pass.logits;
+  const int64_t vocab = logits.size(1);
+  const std::vector<NextToken> next = most_likely_next(
+      logits.ptr() + (logits.size(0) - 1) * vocab, vocab, 1.0f, a.top, model.tokenizer);
+  auto labels = [&](const std::string& name) -> const std::vector<std::string>& {
+    return name.starts_with("encoder.") ? t.source_labels : t.target_labels;
+  };
+  const std::string target = model.tokenizer.decode(t.target);
+  if (a.format == OutputFormat::kCsv) return print_csv(a, trace);
+  if (a.format == OutputFormat::kJson) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& e : trace.entries())
+      if (shown(e.name, a.layer))
+        steps.push_back({{"name", e.name},
+                         {"description", describe_trace_step(e.name, c.activation)},
+                         {"shape", e.value.shape},
+                         {"rows", labels(e.name)},
+                         {"values", tensor_json(e.value.ptr(), e.value.shape, 0)}});
+    nlohmann::json top = nlohmann::json::array();
+    for (const NextToken& n : next)
+      top.push_back({{"id", n.id}, {"text", n.text}, {"probability", n.probability}});
+    std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
+                                       {"text", a.text},
+                                       {"target", target},
+                                       {"translated", t.translated},
+                                       {"source_labels", t.source_labels},
+                                       {"target_labels", t.target_labels},
+                                       {"steps", steps},
+                                       {"next", top}}).c_str());
+    return;
+  }
+  std::printf("trace of \"%s\" -> \"%s\"%s through %s (%lld encoder and %lld decoder layers, "
+              "%lld heads, n_embd %lld)\n",
+              a.text.c_str(), target.c_str(), t.translated ? " (the model's translation)" : "",
+              a.model.c_str(), (long long)c.n_encoder_layer, (long long)c.n_layer,
+              (long long)c.n_head, (long long)c.n_embd);
+  int step = 1;
+  print_entries(a, trace, c.activation, labels, step);
+  print_next("\"" + target + "\"", next, step);
+}
+
 void run_trace(const TraceArgs& a) {
   apply_threads(a.threads);
+  {
+    const LoadedModel model = load_model_dir(a.model);
+    if (translates(model)) return run_translation_trace(a, model);
+    if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model");
+  }
   const ModelText mt = load_model_and_text(a.model, a.text);
   const int64_t layers = mt.model.config.model.n_layer;
   if (a.layer < 0 || a.layer > layers)
@@ -205,7 +280,11 @@ void add_trace_command(CLI::App& app) {
       "and csv always hold every value (the mask's -inf is null in JSON). The text must fit the\n"
       "model's context.");
   cmd->add_option("--model", args->model, "model directory")->required();
-  cmd->add_option("--text", args->text, "text to run through the model")->required();
+  cmd->add_option("--text", args->text,
+                  "text to run through the model (a translation model's source sentence)")
+      ->required();
+  cmd->add_option("--target", args->target,
+                  "translation models: the target (default: the model's own translation)");
   cmd->add_option("--dims", args->dims, "values shown per row in the terminal")
       ->capture_default_str();
   cmd->add_option("--layer", args->layer, "show only this block (1..n_layer)");

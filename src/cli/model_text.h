@@ -25,21 +25,22 @@ ModelText load_model_and_text(const std::string& model_dir, const std::string& t
 // how many were cut from the front.
 ModelText load_model_and_window(const std::string& model_dir, const std::string& text,
                                 int64_t& dropped);
+ModelText window_of(LoadedModel model, const std::string& text, int64_t& dropped);
 
-// A translation model with one source sentence (--text) and its target (--target, or the
-// model's own greedy translation when `target` is empty) run through it with every attention
+// A translation model with one source sentence (--text) and its target (--target, or, when
+// `target` is empty and `translate_if_empty`, the model's own greedy translation) run through it
+// with every attention
 // table kept. Labels: the source tokens then "⟨end⟩"; the decoder positions "⟨start⟩" then the
 // target tokens (position t reads them up to t and predicts target token t, then the end).
 struct TranslationText {
-  LoadedModel model;
   std::vector<int32_t> source, target;
   std::vector<std::string> source_tokens, target_tokens;  // texts, end tokens included
   std::vector<std::string> source_labels, target_labels;
   TranslationPass pass;
   bool translated;  // the target is the model's own translation
 };
-TranslationText load_translation(LoadedModel model, const std::string& source,
-                                 const std::string& target);
+TranslationText run_translation(const LoadedModel& model, const std::string& source,
+                                const std::string& target, bool translate_if_empty = true);
 bool translates(const LoadedModel& model);
 
 }  // namespace dikkat

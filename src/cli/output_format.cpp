@@ -19,4 +19,8 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+std::string json_text(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace dikkat

@@ -29,7 +29,34 @@ std::string describe_trace_step(const std::string& name, Activation activation) 
       {"mlp.act", "feed-forward hidden layer after "},
       {"mlp.proj", "feed-forward output"},
       {"residual_2", "residual stream after the feed-forward network: the block's output"}};
+  // An encoder-decoder's steps (nn/seq2seq.h).
+  static const std::map<std::string, std::string> translation = {
+      {"encoder.embed", "source: token embedding x sqrt(n_embd) + position"},
+      {"encoder.out", "encoder output: what every cross-attention reads"},
+      {"decoder.embed", "target: token embedding x sqrt(n_embd) + position"}};
+  static const std::map<std::string, std::string> translation_block = {
+      {"attn.weights", "self-attention weights over the source (padding gets 0)"},
+      {"self_attn.weights", "self-attention weights over the target so far (causal)"},
+      {"cross_attn.weights", "cross-attention weights: each target position over the source"},
+      {"residual_1", "residual stream after self-attention"},
+      {"residual_2", "residual stream after "},
+      {"residual_3", "residual stream after the feed-forward network: the block's output"}};
   if (auto it = whole.find(name); it != whole.end()) return it->second;
+  if (auto it = translation.find(name); it != translation.end()) return it->second;
+  for (const std::string side : {"encoder.h.", "decoder.h."}) {
+    if (!name.starts_with(side)) continue;
+    const size_t dot = name.find('.', side.size());
+    if (dot == std::string::npos) break;
+    const std::string block = std::to_string(std::stoll(name.substr(side.size(), dot - side.size())) + 1);
+    const std::string step = name.substr(dot + 1);
+    const auto it = translation_block.find(step);
+    if (it == translation_block.end()) break;
+    const bool encoder = side == "encoder.h.";
+    std::string what = it->second;
+    if (step == "residual_2")
+      what = encoder ? translation_block.at("residual_3") : what + "cross-attention";
+    return (encoder ? "encoder block " : "decoder block ") + block + ": " + what;
+  }
   if (name.starts_with("h.")) {
     const size_t dot = name.find('.', 2);
     if (dot != std::string::npos) {

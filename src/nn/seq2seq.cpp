@@ -9,6 +9,23 @@
 
 namespace dikkat {
 
+namespace {
+
+// A traced (1,T,W) activation as (T,W).
+void record(ActivationTrace* trace, const std::string& name, const Var& v) {
+  if (trace)
+    trace->add_rows(name, v->value.ptr(), v->value.rows(), v->value.size(-1), v->value.size(-1));
+}
+
+// (1,H,Tq,Tk) attention weights as (H,Tq,Tk).
+void record_heads(ActivationTrace* trace, const std::string& name, const Tensor& weights) {
+  Tensor t = weights;
+  t.shape.erase(t.shape.begin());
+  trace->add(name, std::move(t));
+}
+
+}  // namespace
+
 Seq2seq::Seq2seq(const ModelConfig& config) : Model(config) {
   const ModelConfig& c = this->config();
   const int64_t C = c.n_embd, V = c.vocab_size, F = c.ffn_width();
@@ -101,10 +118,11 @@ Var Seq2seq::feed_forward(Graph& g, const Var& x, const Var& fc1_w, const Var& f
 
 Var Seq2seq::encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
                     int64_t rows, int64_t time, std::mt19937_64* rng,
-                    TranslationAttention* weights) const {
+                    TranslationAttention* weights, ActivationTrace* trace) const {
   const ModelConfig& c = config();
   const int64_t C = c.n_embd;
   Var x = embed(g, source_embedding_, source_positions_, source, rows, time, 0);
+  record(trace, "encoder.embed", x);
   if (rng) x = dropout(g, x, c.dropout, *rng);
   const AttentionMask padding{.causal = false, .key_lengths = lengths};
   if (weights) weights->encoder.resize(size_t(c.n_encoder_layer));
@@ -120,12 +138,17 @@ Var Seq2seq::encode(Graph& g, std::span<const int32_t> source, std::span<const i
           return linear(g, mixed, l.out_w, l.out_b);
         },
         rng);
+    const std::string block = "encoder.h." + std::to_string(i) + ".";
+    if (trace) record_heads(trace, block + "attn.weights", *w);
+    record(trace, block + "residual_1", x);
     x = sublayer(
         g, x, l.ffn_ln_w, l.ffn_ln_b,
         [&](const Var& in) { return feed_forward(g, in, l.fc1_w, l.fc1_b, l.fc2_w, l.fc2_b); },
         rng);
+    record(trace, block + "residual_2", x);
   }
   if (c.norm == NormPlacement::kPre) x = layernorm(g, x, encoder_ln_w_, encoder_ln_b_, c.ln_eps);
+  record(trace, "encoder.out", x);
   return x;
 }
 
@@ -137,7 +160,7 @@ Var Seq2seq::cross_keys_values(Graph& g, int64_t layer, const Var& memory) const
 Var Seq2seq::decoder_block(Graph& g, int64_t layer, const Var& x,
                            const SelfAttentionCore& self_attend, const CrossKeysValues& cross_kv,
                            std::span<const int32_t> source_lengths, std::mt19937_64* rng,
-                           Tensor* cross_weights) const {
+                           Tensor* cross_weights, const BlockObserver& observe) const {
   const ModelConfig& c = config();
   const int64_t C = c.n_embd;
   const DecoderLayerParameters& l = decoder_[size_t(layer)];
@@ -148,6 +171,7 @@ Var Seq2seq::decoder_block(Graph& g, int64_t layer, const Var& x,
         return linear(g, mixed, l.self_out_w, l.self_out_b);
       },
       rng);
+  if (observe) observe("residual_1", h);
   h = sublayer(
       g, h, l.cross_ln_w, l.cross_ln_b,
       [&](const Var& in) {
@@ -159,10 +183,13 @@ Var Seq2seq::decoder_block(Graph& g, int64_t layer, const Var& x,
         return linear(g, mixed, l.cross_out_w, l.cross_out_b);
       },
       rng);
-  return sublayer(
+  if (observe) observe("residual_2", h);
+  h = sublayer(
       g, h, l.ffn_ln_w, l.ffn_ln_b,
       [&](const Var& in) { return feed_forward(g, in, l.fc1_w, l.fc1_b, l.fc2_w, l.fc2_b); },
       rng);
+  if (observe) observe("residual_3", h);
+  return h;
 }
 
 Var Seq2seq::head(Graph& g, const Var& x) const {
@@ -173,7 +200,7 @@ Var Seq2seq::head(Graph& g, const Var& x) const {
 }
 
 Var Seq2seq::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
-                     TranslationAttention* weights) const {
+                     TranslationAttention* weights, ActivationTrace* trace) const {
   const ModelConfig& c = config();
   const int64_t B = batch.rows, T = batch.time, S = batch.source_time, C = c.n_embd;
   if (int64_t(batch.inputs.size()) != B * T || int64_t(batch.source.size()) != B * S ||
@@ -184,8 +211,10 @@ Var Seq2seq::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
   if (T > c.context || S > c.context)
     throw Error("seq2seq forward: " + std::to_string(std::max(S, T)) +
                 " positions exceed the context of " + std::to_string(c.context));
-  Var memory = encode(g, batch.source, batch.source_lengths, B, S, rng, weights);
+  if (trace && !weights) throw Error("seq2seq forward: a trace needs the attention weights too");
+  Var memory = encode(g, batch.source, batch.source_lengths, B, S, rng, weights, trace);
   Var x = embed(g, target_embedding_, target_positions_, batch.inputs, B, T, 0);
+  record(trace, "decoder.embed", x);
   if (rng) x = dropout(g, x, c.dropout, *rng);
   // Right-padded targets need no key mask of their own: a real position t only sees keys <= t,
   // all real; what padded positions compute is never scored.
@@ -204,9 +233,19 @@ Var Seq2seq::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
     const CrossKeysValues cross_kv = [&](Graph& g, int64_t layer) {
       return cross_keys_values(g, layer, memory);
     };
-    x = decoder_block(g, layer, x, self_attend, cross_kv, batch.source_lengths, rng, cross_w);
+    x = decoder_block(g, layer, x, self_attend, cross_kv, batch.source_lengths, rng, cross_w,
+                      trace ? [&](const char* what, const Var& v) {
+                        const std::string block = "decoder.h." + std::to_string(layer) + ".";
+                        if (std::string(what) == "residual_1")
+                          record_heads(trace, block + "self_attn.weights", *self_w);
+                        if (std::string(what) == "residual_2")
+                          record_heads(trace, block + "cross_attn.weights", *cross_w);
+                        record(trace, block + what, v);
+                      } : BlockObserver());
   }
-  return head(g, x);
+  Var logits = head(g, x);
+  record(trace, "logits", logits);
+  return logits;
 }
 
 Var Seq2seq::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const {
@@ -230,7 +269,7 @@ TranslationPass Seq2seq::translation_pass(std::span<const int32_t> source,
   b.time = int64_t(b.inputs.size());
   Graph g = Graph::inference();
   TranslationPass pass;
-  Var logits = forward(g, b, nullptr, &pass.attention);
+  Var logits = forward(g, b, nullptr, &pass.attention, &pass.trace);
   pass.logits = logits->value;
   pass.logits.shape = {b.time, config().vocab_size};
   return pass;

@@ -11,6 +11,12 @@
 // tie_head, the source embedding, target embedding and output projection are one matrix (the
 // paper's three-way tying over a joint vocabulary).
 //
+// Its trace (one sentence pair, rows are positions; H heads, S source and T target positions):
+//   encoder.embed (S,C) scaled token embedding + position; per block i encoder.h.<i>.attn.weights
+//   (H,S,S), encoder.h.<i>.residual_1 and .residual_2 (S,C); encoder.out (S,C), what
+//   cross-attention reads; decoder.embed (T,C); per block decoder.h.<i>.self_attn.weights (H,T,T),
+//   .residual_1, .cross_attn.weights (H,T,S), .residual_2, .residual_3 (T,C); logits (T,V).
+//
 // Parameter names follow fairseq's transformer (encoder.layers.0.self_attn.out_proj.weight, ...),
 // with Q|K|V fused into qkv_proj and the cross-attention's K|V into kv_proj.
 #include <cstdint>
@@ -51,7 +57,7 @@ class Seq2seq final : public Model {
   // The batch's source (B,Ts) with its lengths and target inputs (B,T) -> logits (B,T,V).
   // With `weights`, every attention's weights are copied out (an inference graph only).
   Var forward(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng,
-              TranslationAttention* weights = nullptr) const;
+              TranslationAttention* weights = nullptr, ActivationTrace* trace = nullptr) const;
   // Mean cross-entropy over the real (non-padding) target tokens; label smoothing applies while
   // training (a dropout stream is given), so evaluation reports the plain negative log-likelihood.
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
@@ -69,16 +75,19 @@ class Seq2seq final : public Model {
             int64_t rows, int64_t time, int64_t first_position) const;
   // source (B,Ts) -> the encoder's output (B,Ts,C)
   Var encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
-             int64_t rows, int64_t time, std::mt19937_64* rng,
-             TranslationAttention* weights) const;
+             int64_t rows, int64_t time, std::mt19937_64* rng, TranslationAttention* weights,
+             ActivationTrace* trace = nullptr) const;
   // How a decoder block's self-attention sees its keys (training: its own positions, causal;
   // decoding: a cache) and where its cross-attention's K|V (B,Ts,2C) come from (training:
   // projected from the encoder output in the block; decoding: projected once per sentence).
   using SelfAttentionCore = std::function<Var(Graph& g, int64_t layer, const Var& qkv)>;
   using CrossKeysValues = std::function<Var(Graph& g, int64_t layer)>;
+  // Sees the residual stream after each sublayer ("residual_1" .. "residual_3"): the trace.
+  using BlockObserver = std::function<void(const char* what, const Var& x)>;
   Var decoder_block(Graph& g, int64_t layer, const Var& x, const SelfAttentionCore& self_attend,
                     const CrossKeysValues& cross_kv, std::span<const int32_t> source_lengths,
-                    std::mt19937_64* rng, Tensor* cross_weights) const;
+                    std::mt19937_64* rng, Tensor* cross_weights,
+                    const BlockObserver& observe = {}) const;
   // Projects the encoder output to one decoder layer's cross-attention K|V (B,Ts,2C).
   Var cross_keys_values(Graph& g, int64_t layer, const Var& memory) const;
   // x (B,T,C) -> final LayerNorm (pre-norm) -> logits (B,T,V)

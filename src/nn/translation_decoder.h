@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "nn/activation_trace.h"
 #include "tensor/tensor.h"
 
 namespace dikkat {
@@ -20,8 +21,10 @@ struct TranslationAttention {
 
 // One source sentence and one target through the model, for the look-inside commands: decoder
 // position t reads <end> + target[0..t) and predicts target[t] (the end token after the last).
+// `trace` walks the encoder, then the decoder (names in nn/seq2seq.h).
 struct TranslationPass {
   TranslationAttention attention;
+  ActivationTrace trace;
   Tensor logits;  // (target + 1, V)
 };
 

@@ -4,10 +4,12 @@
 // Turkish translations, so the test needs no shared data.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 
+#include "io/checkpoint.h"
 #include "io/file_io.h"
 #include "test_support.h"
 
@@ -107,6 +109,70 @@ TEST_F(TranslationCommands, ScoreEvalAndInfoWork) {
   const auto i = run_dikkat("info --model " + model());
   ASSERT_EQ(i.exit_code, 0) << i.err;
   EXPECT_NE(i.out.find("decoder.layers.0.encoder_attn.kv_proj.weight"), std::string::npos);
+}
+
+// attention's three views hold the model's own numbers: the tables of Model::translation_pass for
+// the same source and target, rows summing to 1, the decoder's causal cells exactly 0.
+TEST_F(TranslationCommands, AttentionViewsAreTheModelsOwnNumbers) {
+  const LoadedModel m = load_model_dir(file("model"));
+  const std::string source = "two three four", target = "iki üç dört";
+  const int32_t end = *m.tokenizer.end_of_text();
+  const TranslationPass pass = m.model->translation_pass(m.tokenizer.encode(source, "source"),
+                                                         m.tokenizer.encode(target, "target"), end);
+  const std::pair<const char*, const std::vector<Tensor>*> kinds[] = {
+      {"encoder", &pass.attention.encoder},
+      {"decoder", &pass.attention.decoder_self},
+      {"cross", &pass.attention.cross}};
+  for (const auto& [kind, want] : kinds) {
+    const auto r = run_dikkat("attention --model " + model() + " --text " + shell_quote(source) +
+                              " --target " + shell_quote(target) + " --kind " + kind +
+                              " --format json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["kind"], kind);
+    const Tensor& w = (*want)[0];  // (1, H, rows, cols)
+    const int64_t heads = w.size(1), rows = w.size(2), cols = w.size(3);
+    ASSERT_EQ(int64_t(j["tables"].size()), heads);
+    for (int64_t h = 0; h < heads; ++h)
+      for (int64_t q = 0; q < rows; ++q) {
+        double sum = 0.0;
+        for (int64_t k = 0; k < cols; ++k) {
+          const float got = j["tables"][h]["weights"][q][k].get<float>();
+          ASSERT_NEAR(got, w.data[(h * rows + q) * cols + k], 1e-6) << kind;
+          if (std::string(kind) == "decoder" && k > q) {
+            ASSERT_EQ(got, 0.0f);
+          }
+          sum += got;
+        }
+        ASSERT_NEAR(sum, 1.0, 1e-5) << kind << " row " << q;
+      }
+  }
+  // Cross-attention as a drawing: every source and target label is on it.
+  const auto svg = run_dikkat("attention --model " + model() + " --text " + shell_quote(source) +
+                              " --target " + shell_quote(target) + " --layer 1 --head 1 --svg " +
+                              file("cross.svg"));
+  ASSERT_EQ(svg.exit_code, 0) << svg.err;
+  const std::string drawn = read_file(file("cross.svg"));
+  for (const char* label : {"⟨start⟩", "⟨end⟩", "source token (attended to)"})
+    EXPECT_NE(drawn.find(label), std::string::npos) << label;
+}
+
+TEST_F(TranslationCommands, ProbsAndTraceFollowTheSourceAndTargetPrefix) {
+  const auto p = run_dikkat("probs --model " + model() +
+                            " --text 'one two' --target 'bir' --top 3 --format json");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const auto pj = nlohmann::json::parse(p.out);
+  EXPECT_EQ(pj["tokens"].size(), 3u);
+  const auto t = run_dikkat("trace --model " + model() + " --text 'one two' --format json");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const auto tj = nlohmann::json::parse(t.out);
+  std::vector<std::string> names;
+  for (const auto& s : tj["steps"]) names.push_back(s["name"]);
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names.front(), "encoder.embed");
+  EXPECT_EQ(names.back(), "logits");
+  EXPECT_NE(std::find(names.begin(), names.end(), "decoder.h.0.cross_attn.weights"), names.end());
+  EXPECT_TRUE(tj["translated"].get<bool>());
 }
 
 TEST_F(TranslationCommands, BadInputGetsOneClearLine) {
