@@ -68,6 +68,9 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
               [](RunConfig& c) { c.train.skip_bad_lines = true; });
   flag<I>(cmd, "--batch-tokens", "translation: tokens per batch (rows x longest side)",
           [](RunConfig& c, const I& v) { c.train.batch_tokens = v; });
+  flag<double>(cmd, "--minutes",
+               "stop after this many minutes of wall time (final evaluation and checkpoint)",
+               [](RunConfig& c, const double& v) { c.train.minutes = v; });
   flag<I>(cmd, "--eval-sentences",
           "translation: validation pairs translated for BLEU and chrF at each evaluation",
           [](RunConfig& c, const I& v) { c.train.eval_sentences = v; });

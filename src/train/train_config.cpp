@@ -29,6 +29,7 @@ void TrainConfig::validate() const {
           "schedule must be cosine, constant or inverse-sqrt, got '" + schedule + "'");
   require(batch_tokens >= 1, "batch_tokens must be at least 1");
   require(eval_sentences >= 0, "eval_sentences must be >= 0");
+  require(minutes >= 0, "minutes must be >= 0");
   require(warmup_steps >= 0 && decay_steps >= 0, "warmup_steps and decay_steps must be >= 0");
   require(beta1 >= 0.0f && beta1 < 1.0f && beta2 >= 0.0f && beta2 < 1.0f,
           "beta1 and beta2 must be in [0, 1)");
@@ -72,6 +73,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"init_std", json_number(c.init_std)},
        {"precision", c.precision},
        {"on_nan", c.on_nan},
+       {"minutes", c.minutes},
        {"seed", c.seed}};
 }
 
@@ -104,6 +106,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   read_json_field(j, "init_std", c.init_std, "train config");
   read_json_field(j, "precision", c.precision, "train config");
   read_json_field(j, "on_nan", c.on_nan, "train config");
+  read_json_field(j, "minutes", c.minutes, "train config");
   read_json_field(j, "seed", c.seed, "train config");
 }
 

@@ -258,13 +258,20 @@ TrainSummary Trainer::run() {
     total_step_seconds += step_seconds;
     step_seconds_avg =
         step_seconds_avg == 0.0 ? step_seconds : 0.9 * step_seconds_avg + 0.1 * step_seconds;
-    const bool last = step_ == tc.steps;
+    // A wall-clock budget ends the run early, as if --steps had been the step reached (the
+    // schedule does not depend on the end for inverse-sqrt; cosine would stop part-way down).
+    const bool out_of_time = tc.minutes > 0 && seconds_since(start) >= tc.minutes * 60.0;
+    const bool last = step_ == tc.steps || out_of_time;
     const bool eval_now = last || (tc.eval_every > 0 && step_ % tc.eval_every == 0);
     if (eval_now) evaluate_now();
     nlohmann::json line = {{"step", step_},
                            {"train_loss", loss_value},
                            {"lr", lr},
                            {"grad_norm", norm},
+                           {"tokens", task_->batch_tokens(batch)},
+                           {"batch", batch.source_time > 0
+                                         ? nlohmann::json{batch.rows, batch.source_time, batch.time}
+                                         : nlohmann::json{batch.rows, batch.time}},
                            {"tokens_per_s", double(task_->batch_tokens(batch)) / step_seconds},
                            {"elapsed_s", seconds_since(start)}};
     if (eval_now) {
@@ -279,6 +286,11 @@ TrainSummary Trainer::run() {
     if (eval_now) print_sample();
     const int64_t save_every = tc.effective_save_every();
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();
+    if (out_of_time) {
+      progress_.message("stopped at step " + std::to_string(step_) + ": the " +
+                        format_duration(tc.minutes * 60.0) + " budget (--minutes) is spent");
+      break;
+    }
   }
   if (std::isnan(val_eval)) evaluate_now();  // nothing left to train: report where it stands
   if (!fs::exists(join_path(options_.out_dir, "model.safetensors"))) save_checkpoint();

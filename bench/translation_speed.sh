@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Translation model speed: dikkat against the PyTorch encoder-decoder of the same shape
+# (bench/pytorch_seq2seq.py), same threads, same batches.
+#
+# usage: bench/translation_speed.sh [--steps N] [--threads T] [--sentences N] [--model DIR]
+#   --steps N      training steps of the nmt-small preset (default 30; dropout off on both sides)
+#   --threads T    threads for both (default: nproc)
+#   --sentences N  English sentences of ../shared/data/en-tr/dev.tsv to translate (default 1000)
+#   --model DIR    translate with this trained dikkat model (default: the one the training
+#                  steps just made, whose translations run to the length limit)
+#
+# Training: dikkat trains nmt-small on ../shared/data/en-tr/train.tsv and logs each batch's shape;
+# PyTorch replays those shapes. Both report target tokens per second (median after warm-up).
+# Translation: both translate the same sentences with beam 4, batches of 32, the same search
+# rules (src/generate/translator.cpp), dikkat with its KV cache, PyTorch rerunning the decoder.
+# Prints tokens/s, sentences/s, peak memory and the ratios; how many outputs agree exactly.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+py=/usr/bin/python3
+dikkat="${DIKKAT:-$root/build/dikkat}"
+steps=30
+threads="$(nproc)"
+sentences=1000
+model=""
+data="$root/../shared/data/en-tr"
+
+usage() { sed -n '5,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --steps)     steps="${2:?--steps needs a value}"; shift 2 ;;
+        --threads)   threads="${2:?--threads needs a value}"; shift 2 ;;
+        --sentences) sentences="${2:?--sentences needs a value}"; shift 2 ;;
+        --model)     model="${2:?--model needs a value}"; shift 2 ;;
+        -h|--help)   usage; exit 0 ;;
+        *) echo "translation_speed.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+[[ -x "$dikkat" ]] || { echo "translation_speed.sh: build dikkat first ($dikkat)" >&2; exit 1; }
+[[ -f "$data/train.tsv" ]] || { echo "translation_speed.sh: $data/train.tsv not found" >&2; exit 1; }
+"$py" -c "import torch" 2>/dev/null ||
+    { echo "translation_speed.sh: needs python3-torch (scripts/install-deps.sh --with-reference)" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+export OMP_WAIT_POLICY=PASSIVE  # PyTorch's best setting here; dikkat sets its own threads
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "== training nmt-small, $steps steps, $threads threads (lscpu: $(lscpu | sed -n 's/^Model name: *//p'))"
+/usr/bin/time -f %M -o "$tmp/dikkat.rss" "$dikkat" train --preset nmt-small --data "$data/train.tsv" \
+    --valid "$data/dev.tsv" --steps "$steps" --dropout 0 --eval-every 0 --eval-sentences 0 \
+    --eval-batches 1 --out "$tmp/run" --threads "$threads" --quiet
+dikkat_tps="$(tail -n +4 "$tmp/run/metrics.jsonl" | "$py" -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if "tokens_per_s" in m: print(m["tokens_per_s"])' | median)"
+pt_line="$("$py" "$root/bench/pytorch_seq2seq.py" train --config "$tmp/run/config.json" \
+    --metrics "$tmp/run/metrics.jsonl" --steps "$steps" --threads "$threads" | tail -1)"
+pt_tps="$(sed -n 's/.*tokens_per_s=\([0-9.]*\).*/\1/p' <<<"$pt_line")"
+pt_rss="$(sed -n 's/.*peak_rss_mb=\([0-9.]*\).*/\1/p' <<<"$pt_line")"
+printf "dikkat   %9.0f target tokens/s   peak RSS %5.0f MB\n" "$dikkat_tps" "$(($(cat "$tmp/dikkat.rss") / 1024))"
+printf "pytorch  %9.0f target tokens/s   peak RSS %5.0f MB\n" "$pt_tps" "$pt_rss"
+printf "ratio    %9.2fx\n" "$("$py" -c "print($dikkat_tps / $pt_tps)")"
+
+model="${model:-$tmp/run}"
+echo "== translating $sentences sentences of dev.tsv, beam 4, batches of 32 ($model)"
+head -n "$sentences" "$data/dev.tsv" | cut -f1 > "$tmp/src.txt"
+while IFS= read -r line; do
+    printf '%s' "$line" | "$dikkat" tokenizer encode --tokenizer "$model/tokenizer.json"
+done < "$tmp/src.txt" > "$tmp/src.ids"
+end="$(printf '<|endoftext|>' | "$dikkat" tokenizer encode --tokenizer "$model/tokenizer.json" --allow-special)"
+start=$(date +%s.%N)
+/usr/bin/time -f %M -o "$tmp/translate.rss" "$dikkat" translate --model "$model" --input "$tmp/src.txt" \
+    --beam 4 --batch 32 --threads "$threads" > "$tmp/dikkat.txt"
+dikkat_s="$("$py" -c "print($(date +%s.%N) - $start)")"
+pt_line="$("$py" "$root/bench/pytorch_seq2seq.py" translate --model "$model" --ids "$tmp/src.ids" \
+    --end-token "$end" --beam 4 --batch 32 --out "$tmp/pytorch.ids" --threads "$threads" | tail -1)"
+pt_sps="$(sed -n 's/.*sentences_per_s=\([0-9.]*\).*/\1/p' <<<"$pt_line")"
+pt_rss="$(sed -n 's/.*peak_rss_mb=\([0-9.]*\).*/\1/p' <<<"$pt_line")"
+while IFS= read -r line; do
+    printf '%s' "$line" | "$dikkat" tokenizer encode --tokenizer "$model/tokenizer.json"
+done < "$tmp/dikkat.txt" > "$tmp/dikkat.ids"
+same="$(paste -d'|' "$tmp/dikkat.ids" "$tmp/pytorch.ids" | awk -F'|' '$1==$2' | wc -l)"
+dikkat_sps="$("$py" -c "print($sentences / $dikkat_s)")"
+printf "dikkat   %8.2f sentences/s (whole command, model load included)   peak RSS %5.0f MB\n" \
+    "$dikkat_sps" "$(($(cat "$tmp/translate.rss") / 1024))"
+printf "pytorch  %8.2f sentences/s (decoding only)   peak RSS %5.0f MB\n" "$pt_sps" "$pt_rss"
+printf "ratio    %8.2fx   identical outputs: %d of %d\n" \
+    "$("$py" -c "print($dikkat_sps / $pt_sps)")" "$same" "$sentences"
