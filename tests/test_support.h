@@ -2,9 +2,13 @@
 // What several test files need: where fixtures and shared data live, temporary directories, and
 // running the dikkat binary as a user would.
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "io/safetensors.h"
+#include "nn/model_config.h"
 
 namespace dikkat::testing {
 
@@ -50,5 +54,17 @@ void expect_same_train_losses(const std::vector<nlohmann::json>& a,
 bool run_and_kill_at_step(const std::string& args, const std::string& run_dir, int64_t step);
 // The last step logged in a run's metrics.jsonl (-1 when none), ignoring a line cut by a kill.
 int64_t last_logged_step(const std::string& run_dir);
+
+// The model a fixture's "config" metadata describes, holding the fixture's param/<name> tensors
+// (the files tests/reference/ writes).
+template <typename M>
+std::unique_ptr<M> fixture_model(const SafetensorsReader& file) {
+  ModelConfig config;
+  from_json(nlohmann::json::parse(file.metadata_value("config")), config);
+  auto model = std::make_unique<M>(config);
+  for (const auto& p : model->parameters())
+    p.var->value = file.f32("param/" + p.name, p.var->value.shape);
+  return model;
+}
 
 }  // namespace dikkat::testing

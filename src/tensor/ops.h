@@ -53,10 +53,6 @@ Var bias_activation(Graph& g, const Var& x, const Var& b, Activation act);
 // ---- dropout.cpp: inverted dropout, identity when p == 0 ----------------------------------------
 Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng);
 
-// ---- softmax.cpp: softmax over the last axis ----------------------------------------------------
-void softmax_forward(const float* x, float* y, int64_t n, int64_t c);
-Var softmax(Graph& g, const Var& x);
-
 // ---- attention.cpp: multi-head scaled dot-product attention -------------------------------------
 
 // Columns [col, col + channels) of a (B,T,W) Var: a query, key or value input taken from a wider

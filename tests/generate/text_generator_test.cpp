@@ -14,12 +14,7 @@ namespace dikkat {
 namespace {
 
 std::unique_ptr<Gpt> fixture_model(const std::string& name) {
-  const SafetensorsReader f = SafetensorsReader::open(testing::fixture_path(name));
-  ModelConfig config;
-  from_json(nlohmann::json::parse(f.metadata_value("config")), config);
-  auto model = std::make_unique<Gpt>(config);
-  for (const auto& p : model->parameters()) p.var->value = f.f32("param/" + p.name);
-  return model;
+  return testing::fixture_model<Gpt>(SafetensorsReader::open(testing::fixture_path(name)));
 }
 
 Tensor full_forward(const Gpt& model, const std::vector<int32_t>& ids) {

@@ -124,11 +124,8 @@ class TraceOfEveryVariant : public ::testing::TestWithParam<std::string> {};
 // of each gpt_* fixture.
 TEST_P(TraceOfEveryVariant, MatchesPyTorchIntermediates) {
   const SafetensorsReader file = SafetensorsReader::open(fixture_path(GetParam()));
-  ModelConfig config;
-  from_json(nlohmann::json::parse(file.metadata_value("config")), config);
-  Gpt model(config);
-  for (const auto& p : model.parameters())
-    p.var->value = file.f32("param/" + p.name, p.var->value.shape);
+  const auto model_ptr = testing::fixture_model<Gpt>(file);
+  const Gpt& model = *model_ptr;
   const std::vector<int32_t> input = file.i32("input");
   const int64_t t_len = file.entry("input").shape[1];
   const ActivationTrace trace =

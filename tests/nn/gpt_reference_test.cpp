@@ -22,11 +22,7 @@ struct Loaded {
 
 Loaded load_fixture(const std::string& name) {
   SafetensorsReader file = SafetensorsReader::open(testing::fixture_path(name));
-  ModelConfig config;
-  from_json(nlohmann::json::parse(file.metadata_value("config")), config);
-  auto model = std::make_unique<Gpt>(config);
-  for (const auto& p : model->parameters())
-    p.var->value = file.f32("param/" + p.name, p.var->value.shape);
+  auto model = testing::fixture_model<Gpt>(file);
   const auto& shape = file.entry("input").shape;
   return {file, std::move(model), file.i32("input"), file.i32("target"), shape[0], shape[1]};
 }

@@ -25,11 +25,7 @@ struct Fixture {
 
 Fixture load_fixture(const std::string& name) {
   SafetensorsReader file = SafetensorsReader::open(testing::fixture_path(name));
-  ModelConfig config;
-  from_json(nlohmann::json::parse(file.metadata_value("config")), config);
-  auto model = std::make_unique<Seq2seq>(config);
-  for (const auto& p : model->parameters())
-    p.var->value = file.f32("param/" + p.name, p.var->value.shape);
+  auto model = testing::fixture_model<Seq2seq>(file);
   Batch b;
   b.rows = file.entry("input").shape[0];
   b.time = file.entry("input").shape[1];

@@ -129,12 +129,6 @@ TEST(GradientCheck, DropoutWithAFixedMask) {
       {random_tensor({4, 6}, rng)}, {true});
 }
 
-TEST(GradientCheck, Softmax) {
-  std::mt19937_64 rng(8);
-  check_gradients([](Graph& g, const std::vector<Var>& v) { return softmax(g, v[0]); },
-                  {random_tensor({3, 5}, rng)}, {true});
-}
-
 TEST(GradientCheck, CausalAttention) {
   std::mt19937_64 rng(9);
   check_gradients(
