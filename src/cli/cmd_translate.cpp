@@ -24,6 +24,7 @@ struct TranslateArgs {
   std::string model, text, input, ref;
   TranslateOptions options;
   int64_t batch = 32;
+  bool truncate = false;
   int threads = 0;
 };
 
@@ -60,10 +61,15 @@ void run_translate(TranslateArgs a) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string where = a.input.empty() ? what : what + ":" + std::to_string(i + 1);
     sources.push_back(m.tokenizer.encode(lines[i], where));
-    if (int64_t(sources.back().size()) + 1 > capacity)
-      throw Error(where + ": " + std::to_string(sources.back().size()) +
+    const int64_t tokens = int64_t(sources.back().size());
+    if (tokens + 1 <= capacity) continue;
+    if (!a.truncate)
+      throw Error(where + ": " + std::to_string(tokens) +
                   " tokens (and the end token) exceed the model's context of " +
-                  std::to_string(capacity));
+                  std::to_string(capacity) + " (--truncate cuts such sentences)");
+    std::fprintf(stderr, "warning: %s: %lld tokens cut to the first %lld (the model's context)\n",
+                 where.c_str(), (long long)tokens, (long long)(capacity - 1));
+    sources.back().resize(size_t(capacity - 1));
   }
   // Sentences of similar length share a batch (less padding); output keeps the input order.
   std::vector<size_t> order(lines.size());
@@ -107,7 +113,8 @@ void add_translate_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("translate", "translate sentences with an encoder-decoder model");
   cmd->footer(
       "--input FILE translates each line (one output line per input line, in order). Sentences\n"
-      "longer than the model's context are an error naming the line. Byte-level BPE encodes any\n"
+      "longer than the model's context are an error naming the line, or with --truncate are cut\n"
+      "to the context with a warning naming the line. Byte-level BPE encodes any\n"
       "text, so unknown characters never fail. With --ref, BLEU and chrF (sacreBLEU's defaults)\n"
       "go to stderr after the translations.");
   cmd->add_option("--model", args->model, "model directory written by dikkat train --arch seq2seq")
@@ -122,6 +129,9 @@ void add_translate_command(CLI::App& app) {
                   "most target tokens per sentence (default: 2 x source + 10, within the context)");
   cmd->add_option("--batch", args->batch, "sentences translated together")->capture_default_str();
   cmd->add_option("--ref", args->ref, "reference translations, one per line: score them");
+  cmd->add_flag("--truncate", args->truncate,
+                "cut a sentence longer than the context to its first tokens (with a warning naming "
+                "the line) instead of stopping");
   add_threads_option(*cmd, args->threads);
   cmd->callback([args] { run_translate(*args); });
 }

@@ -190,6 +190,11 @@ TEST_F(TranslationCommands, BadInputGetsOneClearLine) {
   expect_one_line_error(
       run_dikkat("translate --model " + model() + " --input " + file("long.txt")),
       file("long.txt") + ":2: ");
+  const auto cut = run_dikkat("translate --model " + model() + " --input " + file("long.txt") +
+                              " --truncate");
+  EXPECT_EQ(cut.exit_code, 0) << cut.err;
+  EXPECT_EQ(std::count(cut.out.begin(), cut.out.end(), '\n'), 2);
+  EXPECT_NE(cut.err.find("warning: " + file("long.txt") + ":2: "), std::string::npos) << cut.err;
   expect_one_line_error(run_dikkat("generate --model " + model() + " --prompt one"),
                         "use dikkat translate");
   const std::string gpt = shell_quote(testing::fixture_path("models/seed248"));
