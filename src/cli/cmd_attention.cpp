@@ -96,10 +96,11 @@ void print_text(const AttentionArgs& a, const AttentionMaps& m,
                 const std::vector<std::pair<int64_t, int64_t>>& tables, int64_t query,
                 const std::string& unit) {
   const bool color = stdout_wants_color(a.no_color);
-  std::printf("%s attention of %s: %lld x %lld %ss, rows attend to columns (after the %s and "
-              "softmax; rows sum to 1)\n",
-              view_name(a, m).c_str(), a.model.c_str(), (long long)m.rows, (long long)m.cols,
-              unit.c_str(), m.causal ? "causal mask" : "padding mask");
+  std::printf(
+      "%s attention of %s: %lld x %lld %ss, rows attend to columns (after the %s and "
+      "softmax; rows sum to 1)\n",
+      view_name(a, m).c_str(), a.model.c_str(), (long long)m.rows, (long long)m.cols, unit.c_str(),
+      m.causal ? "causal mask" : "padding mask");
   for (const auto& [l, h] : tables) {
     std::printf("\n%s\n", table_title(l, h).c_str());
     if (query >= 0) {
@@ -133,8 +134,11 @@ nlohmann::json table_json(const AttentionMaps& m, int64_t l, int64_t h) {
 void print_json(const AttentionArgs& a, const nlohmann::json& about, const AttentionMaps& m,
                 const std::vector<std::pair<int64_t, int64_t>>& tables, int64_t query,
                 const std::string& unit) {
-  nlohmann::json out = {{"model", a.model},   {"text", a.text},     {"unit", unit},
-                        {"layers", m.layers}, {"heads", m.heads}};
+  nlohmann::json out = {{"model", a.model},
+                        {"text", a.text},
+                        {"unit", unit},
+                        {"layers", m.layers},
+                        {"heads", m.heads}};
   out.update(about);
   if (m.causal) {
     out["labels"] = m.row_labels;
@@ -193,8 +197,8 @@ void write_svg(const AttentionArgs& a, const AttentionMaps& m,
     style.title = view_name(a, m) + " attention, " + panels[0].title + ": \"" + a.text + "\"";
     svg = heatmap_svg(panels[0], style);
   } else {
-    style.title = view_name(a, m) + " attention, every layer (rows) and head (columns): \"" +
-                  a.text + "\"";
+    style.title =
+        view_name(a, m) + " attention, every layer (rows) and head (columns): \"" + a.text + "\"";
     style.show_values = false;
     svg = heatmap_grid_svg(panels, a.head ? 1 : m.heads, style);
   }
@@ -224,11 +228,10 @@ void show(const AttentionArgs& a, const AttentionMaps& maps, const nlohmann::jso
 void run_translation_attention(const AttentionArgs& a, const LoadedModel& model) {
   const TranslationText t = run_translation(model, a.text, a.target);
   const TranslationAttention& w = t.pass.attention;
-  AttentionMaps maps = a.kind == "encoder"
-                           ? attention_maps(w.encoder, t.source_labels, t.source_labels, false)
-                       : a.kind == "decoder"
-                           ? attention_maps(w.decoder_self, t.target_labels, t.target_labels, true)
-                           : attention_maps(w.cross, t.target_labels, t.source_labels, false);
+  AttentionMaps maps =
+      a.kind == "encoder"   ? attention_maps(w.encoder, t.source_labels, t.source_labels, false)
+      : a.kind == "decoder" ? attention_maps(w.decoder_self, t.target_labels, t.target_labels, true)
+                            : attention_maps(w.cross, t.target_labels, t.source_labels, false);
   const std::string unit = a.words ? "word" : "token";
   if (a.words) {
     const WordGrouping source = group_into_words(t.source_tokens);
@@ -238,8 +241,7 @@ void run_translation_attention(const AttentionArgs& a, const LoadedModel& model)
     maps = to_words(maps, rows, visible_tokens(rows.words), cols, visible_tokens(cols.words));
   }
   if (a.format == OutputFormat::kText && t.translated)
-    std::printf("the model's translation: %s\n\n",
-                model.tokenizer.decode(t.target).c_str());
+    std::printf("the model's translation: %s\n\n", model.tokenizer.decode(t.target).c_str());
   const nlohmann::json about = {{"kind", a.kind},
                                 {"target", model.tokenizer.decode(t.target)},
                                 {"translated", t.translated},
@@ -254,7 +256,8 @@ void run_attention(const AttentionArgs& a) {
     throw Error("--kind must be encoder, decoder or cross, got '" + a.kind + "'");
   LoadedModel model = load_model_dir(a.model);
   if (translates(model)) return run_translation_attention(a, model);
-  if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model, not a translator");
+  if (!a.target.empty())
+    throw Error("--target: " + a.model + " is a language model, not a translator");
   const ModelText mt = load_model_and_text(a.model, a.text);
   AttentionMaps maps = attention_maps(trace_forward(*mt.model.model, mt.ids),
                                       mt.model.config.model.n_layer, mt.labels);

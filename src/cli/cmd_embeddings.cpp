@@ -204,12 +204,14 @@ void run_embeddings(const EmbeddingsArgs& a) {
       nlohmann::json axes = nlohmann::json::array();
       for (int k = 0; k < shown_dims; ++k) axes.push_back(axis_name(basis, k));
       std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
-                                         {"view", a.positions ? "positions" : "tokens"},
-                                         {"now", rows.now_title},
-                                         {"before", rows.before_title},
-                                         {"exact", basis.identity},
-                                         {"axes", axes},
-                                         {"points", points}}, 1).c_str());
+                                                   {"view", a.positions ? "positions" : "tokens"},
+                                                   {"now", rows.now_title},
+                                                   {"before", rows.before_title},
+                                                   {"exact", basis.identity},
+                                                   {"axes", axes},
+                                                   {"points", points}},
+                                    1)
+                              .c_str());
       break;
     }
     case OutputFormat::kCsv: {

@@ -10,9 +10,9 @@
 #include "error.h"
 #include "io/checkpoint.h"
 #include "nn/model_task.h"
-#include "train/translation_task.h"
 #include "tensor/ops.h"
 #include "train/dataset.h"
+#include "train/translation_task.h"
 
 namespace dikkat {
 
@@ -45,10 +45,10 @@ void eval_translation(const EvalArgs& a, const LoadedModel& m) {
                             .c_str());
     return;
   }
-  std::printf("%s on %s (%lld pairs, %lld target tokens)\n  loss %.4f nats/token\n"
-              "  perplexity %.3f\n",
-              a.model.c_str(), a.data.c_str(), (long long)n, (long long)tokens, loss,
-              std::exp(loss));
+  std::printf(
+      "%s on %s (%lld pairs, %lld target tokens)\n  loss %.4f nats/token\n"
+      "  perplexity %.3f\n",
+      a.model.c_str(), a.data.c_str(), (long long)n, (long long)tokens, loss, std::exp(loss));
 }
 
 void run_eval(const EvalArgs& a) {

@@ -112,11 +112,13 @@ void run_probs(ProbsArgs a) {
                         {"probabilities", probs}});
       }
       std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
-                                         {"text", a.text},
-                                         {"target", a.target},
-                                         {"dropped_tokens", dropped},
-                                         {"temperatures", a.temperatures},
-                                         {"tokens", rows}}, 1).c_str());
+                                                   {"text", a.text},
+                                                   {"target", a.target},
+                                                   {"dropped_tokens", dropped},
+                                                   {"temperatures", a.temperatures},
+                                                   {"tokens", rows}},
+                                    1)
+                              .c_str());
       break;
     }
     case OutputFormat::kCsv: {

@@ -34,7 +34,7 @@ struct TraceArgs {
 // Entries of block `layer` (1-based; 0 = every block) plus everything outside the blocks.
 // An encoder-decoder's blocks are "encoder.h.<i>." and "decoder.h.<i>.".
 bool shown(const std::string& name, int64_t layer) {
-  const std::string block = name.starts_with("encoder.") ? name.substr(8)
+  const std::string block = name.starts_with("encoder.")   ? name.substr(8)
                             : name.starts_with("decoder.") ? name.substr(8)
                                                            : name;
   if (!layer || !block.starts_with("h.")) return true;
@@ -106,8 +106,8 @@ void print_text(const TraceArgs& a, const ModelText& mt, const ActivationTrace& 
   for (size_t i = 0; i < mt.ids.size(); ++i)
     std::printf("  %3zu %s -> %d\n", i + 1, fit_to_width(mt.labels[i], 4).c_str(), mt.ids[i]);
   int step = 2;
-  print_entries(a, trace, c.activation, [&](const std::string&) -> const auto& { return mt.labels; },
-                step);
+  print_entries(
+      a, trace, c.activation, [&](const std::string&) -> const auto& { return mt.labels; }, step);
   print_next("\"" + a.text + "\"", next, step);
 }
 
@@ -196,8 +196,8 @@ void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
   const ActivationTrace& trace = t.pass.trace;
   const Tensor& logits = t.pass.logits;
   const int64_t vocab = logits.size(1);
-  const std::vector<NextToken> next = most_likely_next(
-      logits.ptr() + (logits.size(0) - 1) * vocab, vocab, 1.0f, a.top, model.tokenizer);
+  const std::vector<NextToken> next = most_likely_next(logits.ptr() + (logits.size(0) - 1) * vocab,
+                                                       vocab, 1.0f, a.top, model.tokenizer);
   auto labels = [&](const std::string& name) -> const std::vector<std::string>& {
     return name.starts_with("encoder.") ? t.source_labels : t.target_labels;
   };
@@ -216,20 +216,22 @@ void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
     for (const NextToken& n : next)
       top.push_back({{"id", n.id}, {"text", n.text}, {"probability", n.probability}});
     std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
-                                       {"text", a.text},
-                                       {"target", target},
-                                       {"translated", t.translated},
-                                       {"source_labels", t.source_labels},
-                                       {"target_labels", t.target_labels},
-                                       {"steps", steps},
-                                       {"next", top}}).c_str());
+                                                 {"text", a.text},
+                                                 {"target", target},
+                                                 {"translated", t.translated},
+                                                 {"source_labels", t.source_labels},
+                                                 {"target_labels", t.target_labels},
+                                                 {"steps", steps},
+                                                 {"next", top}})
+                            .c_str());
     return;
   }
-  std::printf("trace of \"%s\" -> \"%s\"%s through %s (%lld encoder and %lld decoder layers, "
-              "%lld heads, n_embd %lld)\n",
-              a.text.c_str(), target.c_str(), t.translated ? " (the model's translation)" : "",
-              a.model.c_str(), (long long)c.n_encoder_layer, (long long)c.n_layer,
-              (long long)c.n_head, (long long)c.n_embd);
+  std::printf(
+      "trace of \"%s\" -> \"%s\"%s through %s (%lld encoder and %lld decoder layers, "
+      "%lld heads, n_embd %lld)\n",
+      a.text.c_str(), target.c_str(), t.translated ? " (the model's translation)" : "",
+      a.model.c_str(), (long long)c.n_encoder_layer, (long long)c.n_layer, (long long)c.n_head,
+      (long long)c.n_embd);
   int step = 1;
   print_entries(a, trace, c.activation, labels, step);
   print_next("\"" + target + "\"", next, step);

@@ -110,7 +110,8 @@ void run_translate(TranslateArgs a) {
 
 void add_translate_command(CLI::App& app) {
   auto args = std::make_shared<TranslateArgs>();
-  CLI::App* cmd = app.add_subcommand("translate", "translate sentences with an encoder-decoder model");
+  CLI::App* cmd =
+      app.add_subcommand("translate", "translate sentences with an encoder-decoder model");
   cmd->footer(
       "--input FILE translates each line (one output line per input line, in order). Sentences\n"
       "longer than the model's context are an error naming the line, or with --truncate are cut\n"

@@ -29,13 +29,14 @@ void ConfigFlags::add_model_flag(CLI::App& cmd, const ModelConfigField& field) {
       [&](auto member) {
         using T = std::decay_t<decltype(RunConfig{}.model.*member)>;
         if constexpr (std::is_enum_v<T>) {
-          flag<std::string>(cmd, name, field.help, [member, name](RunConfig& c, const std::string& v) {
-            const auto parsed = enum_from_name(enum_names(T{}), v);
-            if (!parsed)
-              throw Error(name + ": must be " + enum_choices(enum_names(T{})) + ", got '" + v +
-                          "'");
-            c.model.*member = *parsed;
-          });
+          flag<std::string>(cmd, name, field.help,
+                            [member, name](RunConfig& c, const std::string& v) {
+                              const auto parsed = enum_from_name(enum_names(T{}), v);
+                              if (!parsed)
+                                throw Error(name + ": must be " + enum_choices(enum_names(T{})) +
+                                            ", got '" + v + "'");
+                              c.model.*member = *parsed;
+                            });
         } else {
           flag<T>(cmd, name, field.help,
                   [member](RunConfig& c, const T& v) { c.model.*member = v; });
@@ -59,7 +60,8 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
                c.model.qkv_bias = c.model.proj_bias = c.model.ffn_bias = c.model.ln_bias = v;
              });
   using I = int64_t;
-  flag<std::string>(cmd, "--valid", "translation: validation pairs (default: the last --val-fraction of --data)",
+  flag<std::string>(cmd, "--valid",
+                    "translation: validation pairs (default: the last --val-fraction of --data)",
                     [](RunConfig& c, const std::string& v) { c.train.valid = v; });
   switch_flag(cmd, "--reverse", "translation: the second column is the source",
               [](RunConfig& c) { c.train.reverse = true; });

@@ -5,8 +5,8 @@
 #include <random>
 #include <vector>
 
-#include "nn/model.h"
 #include "generate/sampler.h"
+#include "nn/model.h"
 
 namespace dikkat {
 

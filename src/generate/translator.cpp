@@ -43,7 +43,8 @@ struct Search {
 std::vector<std::vector<int32_t>> translate(const Model& model,
                                             const std::vector<std::vector<int32_t>>& sources,
                                             int32_t end_token, const TranslateOptions& options) {
-  if (options.beam < 1) throw Error("--beam must be at least 1, got " + std::to_string(options.beam));
+  if (options.beam < 1)
+    throw Error("--beam must be at least 1, got " + std::to_string(options.beam));
   if (options.max_len < 0) throw Error("--max-len must not be negative");
   const auto decoder = model.translation_decoder();
   if (!decoder) throw Error("this model does not translate (it is a language model)");
@@ -107,8 +108,8 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
         std::partial_sort(order.begin(), order.begin() + top, order.end(),
                           [&](int32_t x, int32_t y) { return logp[size_t(x)] > logp[size_t(y)]; });
         for (int64_t j = 0; j < top; ++j)
-          candidates.push_back({s.live[h].log_prob + logp[size_t(order[size_t(j)])], int64_t(h),
-                                order[size_t(j)]});
+          candidates.push_back(
+              {s.live[h].log_prob + logp[size_t(order[size_t(j)])], int64_t(h), order[size_t(j)]});
       }
       std::sort(candidates.begin(), candidates.end(),
                 [](const Candidate& x, const Candidate& y) { return x.score > y.score; });

@@ -10,7 +10,7 @@
 namespace dikkat {
 
 struct TranslateOptions {
-  int64_t beam = 1;            // 1: greedy
+  int64_t beam = 1;             // 1: greedy
   float length_penalty = 1.0f;  // a hypothesis scores log P / length^length_penalty
   // The most target tokens per sentence (0: 2 x source tokens + 10), never past the context.
   int64_t max_len = 0;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "nn/activation_trace.h"
 #include "inspect/word_grouping.h"
+#include "nn/activation_trace.h"
 
 namespace dikkat {
 

@@ -1,6 +1,6 @@
 #pragma once
-// One text's path through the model, taken from the generation code path (the model's IncrementalDecoder), plus the
-// attention scores a reader wants to see before the softmax.
+// One text's path through the model, taken from the generation code path (the model's
+// IncrementalDecoder), plus the attention scores a reader wants to see before the softmax.
 #include <cmath>
 #include <cstdint>
 #include <span>

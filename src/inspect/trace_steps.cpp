@@ -47,7 +47,8 @@ std::string describe_trace_step(const std::string& name, Activation activation) 
     if (!name.starts_with(side)) continue;
     const size_t dot = name.find('.', side.size());
     if (dot == std::string::npos) break;
-    const std::string block = std::to_string(std::stoll(name.substr(side.size(), dot - side.size())) + 1);
+    const std::string block =
+        std::to_string(std::stoll(name.substr(side.size(), dot - side.size())) + 1);
     const std::string step = name.substr(dot + 1);
     const auto it = translation_block.find(step);
     if (it == translation_block.end()) break;

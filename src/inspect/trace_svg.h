@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "nn/activation_trace.h"
 #include "inspect/next_token.h"
+#include "nn/activation_trace.h"
 
 namespace dikkat {
 

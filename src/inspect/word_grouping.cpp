@@ -55,7 +55,8 @@ std::vector<float> aggregate_to_words(const float* weights, int64_t queries,
   for (int64_t q = 0; q < queries; ++q) {
     const int64_t qw = rows.word_of_token[q];
     ++query_count[qw];
-    for (int64_t k = 0; k < keys; ++k) sums[qw * wk + cols.word_of_token[k]] += weights[q * keys + k];
+    for (int64_t k = 0; k < keys; ++k)
+      sums[qw * wk + cols.word_of_token[k]] += weights[q * keys + k];
   }
   std::vector<float> out(wq * wk);
   for (int64_t qw = 0; qw < wq; ++qw)

@@ -15,8 +15,8 @@ std::string layer_name(int64_t layer, const char* what) {
 
 // A traced (1,T,W) activation as (T,W).
 void record(ActivationTrace* trace, const std::string& name, const Var& v) {
-  if (trace) trace->add_rows(name, v->value.ptr(), v->value.rows(), v->value.size(-1),
-                             v->value.size(-1));
+  if (trace)
+    trace->add_rows(name, v->value.ptr(), v->value.rows(), v->value.size(-1), v->value.size(-1));
 }
 
 // A traced (1,T,F) pre-activation as (T,F), with the bias the fused bias_activation op adds.
@@ -85,7 +85,9 @@ Var Gpt::block_forward(Graph& g, int64_t layer, const Var& x, const AttentionCor
   const ModelConfig& c = config();
   const BlockParameters& p = blocks_[layer];
   const float eps = c.ln_eps, drop = c.dropout;
-  auto trace_as = [&](const char* what, const Var& v) { record(trace, layer_name(layer, what), v); };
+  auto trace_as = [&](const char* what, const Var& v) {
+    record(trace, layer_name(layer, what), v);
+  };
   auto attention = [&](const Var& in) {
     Var qkv = linear(g, in, p.attn_w, p.attn_b);
     if (trace) {

@@ -27,7 +27,7 @@ int64_t Model::parameter_count() const {
 }
 
 TranslationPass Model::translation_pass(std::span<const int32_t>, std::span<const int32_t>,
-                                       int32_t) const {
+                                        int32_t) const {
   throw Error("a language model has no source sentence: this view is for translation models");
 }
 

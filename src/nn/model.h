@@ -5,8 +5,8 @@
 // make_model (nn/architectures.h) builds the one a config names.
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 

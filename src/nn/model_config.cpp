@@ -61,8 +61,8 @@ void ModelConfig::validate() const {
   require(n_encoder_layer >= 0,
           "n_encoder_layer must not be negative, got " + std::to_string(n_encoder_layer));
   if (arch == Arch::kSeq2seq)
-    require(n_encoder_layer >= 1,
-            "n_encoder_layer must be at least 1 for seq2seq, got " + std::to_string(n_encoder_layer));
+    require(n_encoder_layer >= 1, "n_encoder_layer must be at least 1 for seq2seq, got " +
+                                      std::to_string(n_encoder_layer));
   // Bounds far above any model dikkat can train, low enough that no parameter or activation
   // size computed from them can overflow 64 bits (a config file is outside input).
   auto at_most = [&](int64_t value, int64_t limit, const char* name) {

@@ -42,7 +42,7 @@ struct ModelConfig {
   int64_t n_head = 4;
   int64_t n_embd = 128;
   int64_t context = 64;
-  int64_t ffn_mult = 4;  // feed-forward hidden width = ffn_mult * n_embd
+  int64_t ffn_mult = 4;                       // feed-forward hidden width = ffn_mult * n_embd
   Activation activation = Activation::kGelu;  // GELU is the exact erf form
   Positions positions = Positions::kLearned;
   NormPlacement norm = NormPlacement::kPre;
@@ -72,10 +72,9 @@ struct ModelConfig {
 // means, and where it lives. Every field is written to config.json, read from it and settable
 // from the command line through this table.
 struct ModelConfigField {
-  using Member =
-      std::variant<Arch ModelConfig::*, int64_t ModelConfig::*, float ModelConfig::*,
-                   bool ModelConfig::*, Activation ModelConfig::*, Positions ModelConfig::*,
-                   NormPlacement ModelConfig::*>;
+  using Member = std::variant<Arch ModelConfig::*, int64_t ModelConfig::*, float ModelConfig::*,
+                              bool ModelConfig::*, Activation ModelConfig::*,
+                              Positions ModelConfig::*, NormPlacement ModelConfig::*>;
   const char* key;
   const char* help;
   Member member;

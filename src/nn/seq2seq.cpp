@@ -46,10 +46,10 @@ Seq2seq::Seq2seq(const ModelConfig& config) : Model(config) {
     target_embedding_ = add_parameter("decoder.embed_tokens.weight", {V, C}, R::kEmbedding);
   }
   if (c.positions == Positions::kLearned) {
-    source_positions_ = add_parameter("encoder.embed_positions.weight", {c.context, C},
-                                      R::kPositions);
-    target_positions_ = add_parameter("decoder.embed_positions.weight", {c.context, C},
-                                      R::kPositions);
+    source_positions_ =
+        add_parameter("encoder.embed_positions.weight", {c.context, C}, R::kPositions);
+    target_positions_ =
+        add_parameter("decoder.embed_positions.weight", {c.context, C}, R::kPositions);
   } else {
     source_positions_ = target_positions_ = make_var(sinusoidal_positions(c.context, C), false);
   }
@@ -71,8 +71,8 @@ Seq2seq::Seq2seq(const ModelConfig& config) : Model(config) {
     DecoderLayerParameters l;
     norm(p + "self_attn_layer_norm", l.self_ln_w, l.self_ln_b);
     linear_pair(p + "self_attn.qkv_proj", 3 * C, C, c.qkv_bias, R::kWeight, l.qkv_w, l.qkv_b);
-    linear_pair(p + "self_attn.out_proj", C, C, c.proj_bias, R::kResidualProjection,
-                l.self_out_w, l.self_out_b);
+    linear_pair(p + "self_attn.out_proj", C, C, c.proj_bias, R::kResidualProjection, l.self_out_w,
+                l.self_out_b);
     norm(p + "encoder_attn_layer_norm", l.cross_ln_w, l.cross_ln_b);
     linear_pair(p + "encoder_attn.q_proj", C, C, c.qkv_bias, R::kWeight, l.q_w, l.q_b);
     linear_pair(p + "encoder_attn.kv_proj", 2 * C, C, c.qkv_bias, R::kWeight, l.kv_w, l.kv_b);
@@ -84,14 +84,11 @@ Seq2seq::Seq2seq(const ModelConfig& config) : Model(config) {
     decoder_.push_back(l);
   }
   if (c.norm == NormPlacement::kPre) norm("decoder.layer_norm", decoder_ln_w_, decoder_ln_b_);
-  if (!c.tie_head)
-    head_w_ = add_parameter("decoder.output_projection.weight", {V, C}, R::kWeight);
+  if (!c.tie_head) head_w_ = add_parameter("decoder.output_projection.weight", {V, C}, R::kWeight);
   if (c.head_bias) head_b_ = add_parameter("decoder.output_projection.bias", {V}, R::kBias);
 }
 
-float Seq2seq::embedding_std(float) const {
-  return 1.0f / std::sqrt(float(config().n_embd));
-}
+float Seq2seq::embedding_std(float) const { return 1.0f / std::sqrt(float(config().n_embd)); }
 
 Var Seq2seq::embed(Graph& g, const Var& table, const Var& positions, std::span<const int32_t> ids,
                    int64_t rows, int64_t time, int64_t first_position) const {
@@ -106,7 +103,8 @@ Var Seq2seq::sublayer(Graph& g, const Var& x, const Var& ln_w, const Var& ln_b,
     Var out = f(in);
     return rng ? dropout(g, out, c.dropout, *rng) : out;
   };
-  if (c.norm == NormPlacement::kPre) return add(g, x, branch(layernorm(g, x, ln_w, ln_b, c.ln_eps)));
+  if (c.norm == NormPlacement::kPre)
+    return add(g, x, branch(layernorm(g, x, ln_w, ln_b, c.ln_eps)));
   return layernorm(g, add(g, x, branch(x)), ln_w, ln_b, c.ln_eps);
 }
 
@@ -117,8 +115,8 @@ Var Seq2seq::feed_forward(Graph& g, const Var& x, const Var& fc1_w, const Var& f
 }
 
 Var Seq2seq::encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
-                    int64_t rows, int64_t time, std::mt19937_64* rng,
-                    TranslationAttention* weights, ActivationTrace* trace) const {
+                    int64_t rows, int64_t time, std::mt19937_64* rng, TranslationAttention* weights,
+                    ActivationTrace* trace) const {
   const ModelConfig& c = config();
   const int64_t C = c.n_embd;
   Var x = embed(g, source_embedding_, source_positions_, source, rows, time, 0);
@@ -186,8 +184,7 @@ Var Seq2seq::decoder_block(Graph& g, int64_t layer, const Var& x,
   if (observe) observe("residual_2", h);
   h = sublayer(
       g, h, l.ffn_ln_w, l.ffn_ln_b,
-      [&](const Var& in) { return feed_forward(g, in, l.fc1_w, l.fc1_b, l.fc2_w, l.fc2_b); },
-      rng);
+      [&](const Var& in) { return feed_forward(g, in, l.fc1_w, l.fc1_b, l.fc2_w, l.fc2_b); }, rng);
   if (observe) observe("residual_3", h);
   return h;
 }

@@ -39,14 +39,14 @@ struct EncoderLayerParameters {
 };
 
 struct DecoderLayerParameters {
-  Var self_ln_w, self_ln_b;    // self_attn_layer_norm
-  Var qkv_w, qkv_b;            // self_attn.qkv_proj (3C, C)
-  Var self_out_w, self_out_b;  // self_attn.out_proj (C, C)
-  Var cross_ln_w, cross_ln_b;  // encoder_attn_layer_norm
-  Var q_w, q_b;                // encoder_attn.q_proj (C, C)
-  Var kv_w, kv_b;              // encoder_attn.kv_proj (2C, C), applied to the encoder output
+  Var self_ln_w, self_ln_b;      // self_attn_layer_norm
+  Var qkv_w, qkv_b;              // self_attn.qkv_proj (3C, C)
+  Var self_out_w, self_out_b;    // self_attn.out_proj (C, C)
+  Var cross_ln_w, cross_ln_b;    // encoder_attn_layer_norm
+  Var q_w, q_b;                  // encoder_attn.q_proj (C, C)
+  Var kv_w, kv_b;                // encoder_attn.kv_proj (2C, C), applied to the encoder output
   Var cross_out_w, cross_out_b;  // encoder_attn.out_proj (C, C)
-  Var ffn_ln_w, ffn_ln_b;      // final_layer_norm
+  Var ffn_ln_w, ffn_ln_b;        // final_layer_norm
   Var fc1_w, fc1_b, fc2_w, fc2_b;
 };
 
@@ -62,8 +62,7 @@ class Seq2seq final : public Model {
   // training (a dropout stream is given), so evaluation reports the plain negative log-likelihood.
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
   std::unique_ptr<TranslationDecoder> translation_decoder() const override;
-  TranslationPass translation_pass(std::span<const int32_t> source,
-                                   std::span<const int32_t> target,
+  TranslationPass translation_pass(std::span<const int32_t> source, std::span<const int32_t> target,
                                    int32_t end_token) const override;
   const Var& token_embedding() const override { return target_embedding_; }
   const Var& position_table() const override { return target_positions_; }

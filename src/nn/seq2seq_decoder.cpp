@@ -55,7 +55,8 @@ std::span<const float> Seq2seqDecoder::step(std::span<const int32_t> tokens) {
   if (length_ >= cap)
     throw Error("translation decoder: the target reached the context of " + std::to_string(cap));
   for (int32_t t : tokens)
-    if (t < 0 || t >= V) throw Error("token id " + std::to_string(t) + " is outside the vocabulary");
+    if (t < 0 || t >= V)
+      throw Error("token id " + std::to_string(t) + " is outside the vocabulary");
   Graph g = Graph::inference();
   // Every row has fed the same number of target tokens: keys 0 .. length_ are all real.
   const std::vector<int32_t> visible(size_t(rows_), int32_t(length_ + 1));

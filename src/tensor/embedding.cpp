@@ -12,8 +12,8 @@ void embedding_forward(const float* table, std::span<const int32_t> ids, float* 
     std::copy_n(table + int64_t(ids[i]) * c, c, out + int64_t(i) * c);
 }
 
-// d table[ids[i]] += scale * d out[i]. Several positions may share an id, so this runs serially: the
-// order of additions, and therefore the result, stays the same for any thread count.
+// d table[ids[i]] += scale * d out[i]. Several positions may share an id, so this runs serially:
+// the order of additions, and therefore the result, stays the same for any thread count.
 static void embedding_backward(const float* dout, std::span<const int32_t> ids, float* dtable,
                                int64_t c, float scale) {
   for (size_t i = 0; i < ids.size(); ++i) {

@@ -24,8 +24,8 @@ std::string parse_line(std::string_view line, const std::string& where, Sentence
   if (tab == std::string_view::npos) return where + ": no tab between source and target";
   const auto next_tab = line.find('\t', tab + 1);
   const std::string_view first = trim(line.substr(0, tab));
-  const std::string_view second =
-      trim(line.substr(tab + 1, next_tab == std::string_view::npos ? line.npos : next_tab - tab - 1));
+  const std::string_view second = trim(
+      line.substr(tab + 1, next_tab == std::string_view::npos ? line.npos : next_tab - tab - 1));
   if (first.empty()) return where + ": the first column is empty";
   if (second.empty()) return where + ": the second column is empty";
   try {

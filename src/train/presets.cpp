@@ -111,8 +111,8 @@ ModelConfig translation_model(int64_t layers, int64_t heads, int64_t width, int6
   return m;
 }
 
-TrainConfig translation_training(const std::string& tokenizer, int64_t batch_tokens,
-                                 int64_t steps, int64_t warmup, float lr) {
+TrainConfig translation_training(const std::string& tokenizer, int64_t batch_tokens, int64_t steps,
+                                 int64_t warmup, float lr) {
   TrainConfig t;
   t.tokenizer = tokenizer;
   t.batch_tokens = batch_tokens;
@@ -151,8 +151,8 @@ Preset nmt_small() {
 
 // "Attention Is All You Need"'s base model: post-norm, 6+6 layers, 8 heads, 512 wide, FFN 2048.
 Preset transformer_base() {
-  Preset p{"transformer-base", "the paper's base encoder-decoder (6+6 x 512 x 8), post-norm", {},
-           {}};
+  Preset p{
+      "transformer-base", "the paper's base encoder-decoder (6+6 x 512 x 8), post-norm", {}, {}};
   p.model = translation_model(6, 8, 512, 256, 0.1f);
   p.model.norm = NormPlacement::kPost;
   p.model.vocab_size = 37000;  // the paper's shared English-German BPE
@@ -163,9 +163,9 @@ Preset transformer_base() {
 }  // namespace
 
 const std::vector<Preset>& all_presets() {
-  static const std::vector<Preset> presets = {seed248(), shakespeare_cpu(), shakespeare_char(),
-                                              gpt2_small(), demo(), nmt_tiny(), nmt_small(),
-                                              transformer_base()};
+  static const std::vector<Preset> presets = {
+      seed248(), shakespeare_cpu(), shakespeare_char(), gpt2_small(),
+      demo(),    nmt_tiny(),        nmt_small(),        transformer_base()};
   return presets;
 }
 

@@ -45,7 +45,7 @@ struct TrainConfig {
   // Matrix multiplies of the training step: "fp32", or "bf16" (bf16 inputs, fp32 accumulation
   // and master weights; LayerNorm, softmax and the loss stay fp32). Evaluation runs in fp32.
   std::string precision = "fp32";
-  double minutes = 0;  // wall-clock budget of one invocation; 0: none (stop at `steps`)
+  double minutes = 0;           // wall-clock budget of one invocation; 0: none (stop at `steps`)
   std::string on_nan = "stop";  // a non-finite loss or gradient: "stop" the run or "skip" the batch
   uint64_t seed = 1337;
 

@@ -23,6 +23,7 @@ struct TrainingRngs {
 void save_train_state(const std::string& path, const Model& model, AdamW& optimizer, int64_t step,
                       const TrainingRngs& rngs);
 // Restores weights, moments and RNGs into objects built for the same config; returns the step.
-int64_t load_train_state(const std::string& path, Model& model, AdamW& optimizer, TrainingRngs& rngs);
+int64_t load_train_state(const std::string& path, Model& model, AdamW& optimizer,
+                         TrainingRngs& rngs);
 
 }  // namespace dikkat

@@ -162,8 +162,9 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
 
 float Trainer::evaluate(Split split) {
   OpProfile::Pause not_a_training_step;
-  const std::string label =
-      options_.quiet ? "" : split == Split::kVal ? "evaluating validation" : "evaluating train";
+  const std::string label = options_.quiet         ? ""
+                            : split == Split::kVal ? "evaluating validation"
+                                                   : "evaluating train";
   return task_->evaluate(*model_, split, rngs_.eval, label);
 }
 
@@ -264,16 +265,16 @@ TrainSummary Trainer::run() {
     const bool last = step_ == tc.steps || out_of_time;
     const bool eval_now = last || (tc.eval_every > 0 && step_ % tc.eval_every == 0);
     if (eval_now) evaluate_now();
-    nlohmann::json line = {{"step", step_},
-                           {"train_loss", loss_value},
-                           {"lr", lr},
-                           {"grad_norm", norm},
-                           {"tokens", task_->batch_tokens(batch)},
-                           {"batch", batch.source_time > 0
-                                         ? nlohmann::json{batch.rows, batch.source_time, batch.time}
-                                         : nlohmann::json{batch.rows, batch.time}},
-                           {"tokens_per_s", double(task_->batch_tokens(batch)) / step_seconds},
-                           {"elapsed_s", seconds_since(start)}};
+    nlohmann::json line = {
+        {"step", step_},
+        {"train_loss", loss_value},
+        {"lr", lr},
+        {"grad_norm", norm},
+        {"tokens", task_->batch_tokens(batch)},
+        {"batch", batch.source_time > 0 ? nlohmann::json{batch.rows, batch.source_time, batch.time}
+                                        : nlohmann::json{batch.rows, batch.time}},
+        {"tokens_per_s", double(task_->batch_tokens(batch)) / step_seconds},
+        {"elapsed_s", seconds_since(start)}};
     if (eval_now) {
       line["val_loss"] = val_eval, line["eval_train_loss"] = train_eval;
       line.update(quality);
@@ -282,7 +283,8 @@ TrainSummary Trainer::run() {
     append_metrics(line.dump());
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
-                    double(task_->batch_tokens(batch)) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
+                    double(task_->batch_tokens(batch)) / step_seconds,
+                    step_seconds_avg * double(tc.steps - step_)});
     if (eval_now) print_sample();
     const int64_t save_every = tc.effective_save_every();
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();

@@ -8,9 +8,9 @@
 #include "io/checkpoint.h"
 #include "tensor/graph.h"
 #include "train/adamw.h"
-#include "train/training_task.h"
 #include "train/progress.h"
 #include "train/train_state.h"
+#include "train/training_task.h"
 
 namespace dikkat {
 

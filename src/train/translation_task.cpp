@@ -10,7 +10,7 @@
 namespace dikkat {
 
 void read_run_pairs(const TrainConfig& c, std::vector<SentencePair>& train,
-                std::vector<SentencePair>& valid, int64_t& skipped) {
+                    std::vector<SentencePair>& valid, int64_t& skipped) {
   const ParallelReadOptions options{.reverse = c.reverse, .skip_bad_lines = c.skip_bad_lines};
   ParallelCorpus data = read_parallel_tsv(c.data, options);
   skipped = data.skipped;
@@ -76,8 +76,9 @@ TranslationTask::TranslationTask(const RunConfig& config, const Tokenizer& token
 std::string TranslationTask::describe() const {
   std::string s = std::to_string(train_.size()) + " train / " + std::to_string(valid_.size()) +
                   " validation pairs (" + std::to_string(train_tokens_) + " target tokens, " +
-                  std::to_string(train_batches_->batches_per_epoch()) + " batches of <= " +
-                  std::to_string(config_.train.batch_tokens) + " tokens an epoch)";
+                  std::to_string(train_batches_->batches_per_epoch()) +
+                  " batches of <= " + std::to_string(config_.train.batch_tokens) +
+                  " tokens an epoch)";
   if (too_long_ > 0)
     s += ", " + std::to_string(too_long_) + " pairs longer than the context left out";
   if (skipped_ > 0) s += ", " + std::to_string(skipped_) + " malformed lines skipped";

@@ -23,7 +23,8 @@ using testing::shell_quote;
 
 // "three one four<TAB>üç bir dört": 1 to 6 words a side.
 std::string number_pairs(int count, uint64_t seed) {
-  const char* en[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"};
+  const char* en[] = {"one", "two",   "three", "four", "five",
+                      "six", "seven", "eight", "nine", "ten"};
   const char* tr[] = {"bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz", "on"};
   std::mt19937_64 rng(seed);
   std::ostringstream out;
@@ -43,6 +44,9 @@ std::string number_pairs(int count, uint64_t seed) {
 
 // One trained model shared by the tests of this file (training it takes about a second).
 class TranslationCommands : public ::testing::Test {
+ public:
+  static std::string file(const std::string& name) { return dir_->file(name); }
+
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
@@ -54,7 +58,6 @@ class TranslationCommands : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { delete dir_; }
-  static std::string file(const std::string& name) { return dir_->file(name); }
   static std::string model() { return shell_quote(file("model")); }
   static testing::TempDir* dir_;
 };
@@ -74,9 +77,14 @@ TEST_F(TranslationCommands, TrainingLogsLossAndTranslationQualityAtEachEvaluatio
   EXPECT_LT(metrics.back()["val_loss"].get<double>(), metrics.front()["val_loss"].get<double>());
 }
 
+// ctest runs each test in a process of its own: every test writes the files it reads.
+void write_sources_and_references() {
+  testing::write_text(TranslationCommands::file("src.txt"), "one two\nthree\nfour five six\n");
+  testing::write_text(TranslationCommands::file("ref.txt"), "bir iki\nüç\ndört beş altı\n");
+}
+
 TEST_F(TranslationCommands, TranslateGivesOneLineOutPerLineInWithGreedyAndBeam) {
-  testing::write_text(file("src.txt"), "one two\nthree\nfour five six\n");
-  testing::write_text(file("ref.txt"), "bir iki\nüç\ndört beş altı\n");
+  write_sources_and_references();
   for (const char* beam : {"1", "4"}) {
     const auto r = run_dikkat("translate --model " + model() + " --input " + file("src.txt") +
                               " --beam " + beam + " --batch 2 --ref " + file("ref.txt"));
@@ -92,11 +100,12 @@ TEST_F(TranslationCommands, TranslateGivesOneLineOutPerLineInWithGreedyAndBeam) 
 }
 
 TEST_F(TranslationCommands, ScoreEvalAndInfoWork) {
+  write_sources_and_references();
   const auto t = run_dikkat("translate --model " + model() + " --input " + file("src.txt"));
   ASSERT_EQ(t.exit_code, 0) << t.err;
   testing::write_text(file("hyp.txt"), t.out);
-  const auto s = run_dikkat("score --hyp " + file("hyp.txt") + " --ref " + file("ref.txt") +
-                            " --json");
+  const auto s =
+      run_dikkat("score --hyp " + file("hyp.txt") + " --ref " + file("ref.txt") + " --json");
   ASSERT_EQ(s.exit_code, 0) << s.err;
   EXPECT_TRUE(nlohmann::json::parse(s.out).contains("bleu")) << s.out;
   const auto e = run_dikkat("eval --model " + model() + " --data " + file("dev.tsv") + " --json");
@@ -124,9 +133,9 @@ TEST_F(TranslationCommands, AttentionViewsAreTheModelsOwnNumbers) {
       {"decoder", &pass.attention.decoder_self},
       {"cross", &pass.attention.cross}};
   for (const auto& [kind, want] : kinds) {
-    const auto r = run_dikkat("attention --model " + model() + " --text " + shell_quote(source) +
-                              " --target " + shell_quote(target) + " --kind " + kind +
-                              " --format json");
+    const auto r =
+        run_dikkat("attention --model " + model() + " --text " + shell_quote(source) +
+                   " --target " + shell_quote(target) + " --kind " + kind + " --format json");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["kind"], kind);
@@ -148,9 +157,9 @@ TEST_F(TranslationCommands, AttentionViewsAreTheModelsOwnNumbers) {
       }
   }
   // Cross-attention as a drawing: every source and target label is on it.
-  const auto svg = run_dikkat("attention --model " + model() + " --text " + shell_quote(source) +
-                              " --target " + shell_quote(target) + " --layer 1 --head 1 --svg " +
-                              file("cross.svg"));
+  const auto svg =
+      run_dikkat("attention --model " + model() + " --text " + shell_quote(source) + " --target " +
+                 shell_quote(target) + " --layer 1 --head 1 --svg " + file("cross.svg"));
   ASSERT_EQ(svg.exit_code, 0) << svg.err;
   const std::string drawn = read_file(file("cross.svg"));
   for (const char* label : {"⟨start⟩", "⟨end⟩", "source token (attended to)"})
@@ -187,11 +196,10 @@ TEST_F(TranslationCommands, BadInputGetsOneClearLine) {
   std::string long_line;
   for (int i = 0; i < 100; ++i) long_line += "seven ";
   testing::write_text(file("long.txt"), "one\n" + long_line + "\n");
-  expect_one_line_error(
-      run_dikkat("translate --model " + model() + " --input " + file("long.txt")),
-      file("long.txt") + ":2: ");
-  const auto cut = run_dikkat("translate --model " + model() + " --input " + file("long.txt") +
-                              " --truncate");
+  expect_one_line_error(run_dikkat("translate --model " + model() + " --input " + file("long.txt")),
+                        file("long.txt") + ":2: ");
+  const auto cut =
+      run_dikkat("translate --model " + model() + " --input " + file("long.txt") + " --truncate");
   EXPECT_EQ(cut.exit_code, 0) << cut.err;
   EXPECT_EQ(std::count(cut.out.begin(), cut.out.end(), '\n'), 2);
   EXPECT_NE(cut.err.find("warning: " + file("long.txt") + ":2: "), std::string::npos) << cut.err;
@@ -205,8 +213,8 @@ TEST_F(TranslationCommands, BadInputGetsOneClearLine) {
 TEST_F(TranslationCommands, SkipBadLinesCountsWhatItLeftOut) {
   testing::write_text(file("some-bad.tsv"), number_pairs(200, 3) + "no tab here\n\tempty\n");
   const auto r = run_dikkat("train --preset nmt-tiny --data " + file("some-bad.tsv") +
-                            " --skip-bad-lines --steps 2 --eval-every 0 --out " +
-                            file("skipping") + " --threads 1");
+                            " --skip-bad-lines --steps 2 --eval-every 0 --out " + file("skipping") +
+                            " --threads 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2 malformed lines skipped"), std::string::npos) << r.out;
 }
