@@ -172,7 +172,7 @@ void write_svg(const TraceArgs& a, const ModelText& mt, const ActivationTrace& t
                const std::vector<NextToken>& next) {
   ActivationTrace shown_steps;
   TraceFigure figure{
-      "The path of \"" + a.text + "\" through " + a.model, mt.labels, {}, next, a.dims};
+      "The path of \"" + a.text + "\" through " + a.model, mt.labels, {}, next, a.dims, {}};
   for (const auto& e : trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
     shown_steps.add(e.name, e.value);
@@ -185,8 +185,6 @@ void write_svg(const TraceArgs& a, const ModelText& mt, const ActivationTrace& t
 // An encoder-decoder: the encoder over the source, then the decoder over <start> + target (the
 // given --target or the model's own translation), every position of both.
 void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
-  if (!a.svg.empty())
-    throw Error("--svg: the trace drawing is for language models; use --format json");
   const ModelConfig& c = model.config.model;
   const int64_t deepest = std::max(c.n_layer, c.n_encoder_layer);
   if (a.layer < 0 || a.layer > deepest)
@@ -202,6 +200,22 @@ void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
     return name.starts_with("encoder.") ? t.source_labels : t.target_labels;
   };
   const std::string target = model.tokenizer.decode(t.target);
+  if (!a.svg.empty()) {
+    ActivationTrace shown_steps;
+    TraceFigure figure{"The path of \"" + a.text + "\" -> \"" + target + "\" through " + a.model,
+                       {},
+                       {},
+                       next,
+                       a.dims,
+                       {}};
+    for (const auto& e : trace.entries()) {
+      if (!shown(e.name, a.layer)) continue;
+      shown_steps.add(e.name, e.value);
+      figure.step_titles.push_back(e.name + "  " + describe_trace_step(e.name, c.activation));
+      figure.step_labels.push_back(labels(e.name));
+    }
+    write_file_atomic(a.svg, trace_svg(shown_steps, figure));
+  }
   if (a.format == OutputFormat::kCsv) return print_csv(a, trace);
   if (a.format == OutputFormat::kJson) {
     nlohmann::json steps = nlohmann::json::array();

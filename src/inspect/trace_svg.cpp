@@ -96,7 +96,8 @@ std::string trace_svg(const ActivationTrace& trace, const TraceFigure& figure) {
     const Layout l = layout_of(e.value, figure.dims);
     const bool probabilities = e.name.ends_with("attn.weights");
     draw_step(doc, e.value, l, std::to_string(i + 2) + ". " + figure.step_titles[i],
-              figure.token_labels, probabilities, y);
+              figure.step_labels.empty() ? figure.token_labels : figure.step_labels[i],
+              probabilities, y);
     y += step_height(l);
   }
   doc.text(kLeft, y + 16, "next token: softmax of the last position's logits",

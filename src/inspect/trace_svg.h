@@ -18,6 +18,9 @@ struct TraceFigure {
   std::vector<std::string> step_titles;  // one per trace entry: "h.0.ln_1 block 1: LayerNorm 1"
   std::vector<NextToken> next;
   int64_t dims = 8;
+  // Row labels per trace entry, where they differ between entries (an encoder-decoder's source
+  // and target positions); empty: token_labels for every entry.
+  std::vector<std::vector<std::string>> step_labels;
 };
 
 // One <g class="cells"> of <rect>s per panel (a step, or a head of a per-head step).

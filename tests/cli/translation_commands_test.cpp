@@ -182,6 +182,12 @@ TEST_F(TranslationCommands, ProbsAndTraceFollowTheSourceAndTargetPrefix) {
   EXPECT_EQ(names.back(), "logits");
   EXPECT_NE(std::find(names.begin(), names.end(), "decoder.h.0.cross_attn.weights"), names.end());
   EXPECT_TRUE(tj["translated"].get<bool>());
+  const auto svg = run_dikkat("trace --model " + model() + " --text 'one two' --target 'bir iki' " +
+                              "--svg " + file("trace.svg"));
+  ASSERT_EQ(svg.exit_code, 0) << svg.err;
+  const std::string drawn = read_file(file("trace.svg"));
+  for (const char* text : {"encoder.embed", "decoder.h.0.cross_attn.weights", "⟨start⟩", "⟨end⟩"})
+    EXPECT_NE(drawn.find(text), std::string::npos) << text;
 }
 
 TEST_F(TranslationCommands, BadInputGetsOneClearLine) {
@@ -217,6 +223,23 @@ TEST_F(TranslationCommands, SkipBadLinesCountsWhatItLeftOut) {
                             " --threads 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2 malformed lines skipped"), std::string::npos) << r.out;
+}
+
+// bf16 matrix multiplies (fp32 where the CPU has no bf16) end where fp32 ends, within 0.02.
+TEST(TranslationTraining, Bf16EndsCloseToFp32) {
+  testing::TempDir tmp;
+  testing::write_text(tmp.file("pairs.tsv"), number_pairs(600, 5));
+  double loss[2];
+  int i = 0;
+  for (const char* precision : {"fp32", "bf16"}) {
+    const std::string out = tmp.file(precision);
+    const auto r = run_dikkat("train --preset nmt-tiny --data " + tmp.file("pairs.tsv") +
+                              " --steps 150 --eval-every 0 --eval-sentences 0 --precision " +
+                              precision + " --out " + out + " --threads 2 --quiet");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    loss[i++] = read_metrics(out).back()["val_loss"].get<double>();
+  }
+  EXPECT_NEAR(loss[0], loss[1], 0.02);
 }
 
 TEST(TranslationTraining, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
