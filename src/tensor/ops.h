@@ -1,10 +1,10 @@
 #pragma once
 // dikkat's op vocabulary. Each op is an autograd wrapper `<op>(Graph&, ...)` that computes its
 // output and records its backward; most also expose plain kernels over raw float arrays
-// (`<op>_forward`, some a `_backward`), side by side in src/tensor/<op>.cpp. The KV-cache decoder
-// (src/generate) is a forward of its own over some of these kernels (linear, LayerNorm,
-// activations, attention_head_forward), not the autograd ops that training runs; tests keep the
-// two within 1e-5. Shapes are written (B,T,C): batch, time, channels; N is any row count.
+// (`<op>_forward`, some a `_backward`), side by side in src/tensor/<op>.cpp. Models run these ops
+// on a recording graph to train and on Graph::inference() to decode with a KV cache (src/nn), so
+// both run the same ops; only the attention core differs (attention over the cache). Shapes are
+// written (B,T,C): batch, time, channels; N is any row count.
 #include <cstdint>
 #include <random>
 #include <span>
