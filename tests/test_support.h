@@ -66,5 +66,10 @@ std::unique_ptr<M> fixture_model(const SafetensorsReader& file) {
     p.var->value = file.f32("param/" + p.name, p.var->value.shape);
   return model;
 }
+// The same for tests/fixtures/<name>.
+template <typename M>
+std::unique_ptr<M> fixture_model(const std::string& name) {
+  return fixture_model<M>(SafetensorsReader::open(fixture_path(name)));
+}
 
 }  // namespace dikkat::testing

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "generate/translator.h"
 #include "inspect/token_labels.h"
+#include "nn/model_task.h"
 
 namespace dikkat {
 
@@ -47,7 +48,9 @@ ModelText window_of(LoadedModel model, const std::string& text, int64_t& dropped
   return m;
 }
 
-bool translates(const LoadedModel& model) { return model.model->translation_decoder() != nullptr; }
+bool translates(const LoadedModel& model) {
+  return task_of(model.config.model.arch) == ModelTask::kTranslation;
+}
 
 TranslationText run_translation(const LoadedModel& model, const std::string& source,
                                 const std::string& target, bool translate_if_empty) {

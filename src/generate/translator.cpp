@@ -35,7 +35,6 @@ void log_softmax(const float* logits, int64_t v, std::vector<double>& out) {
 struct Search {
   std::vector<Hypothesis> live, finished;
   int64_t max_len = 0;
-  bool done = false;
 };
 
 }  // namespace
@@ -75,11 +74,12 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
     }
   }
   decoder->start(ids, lengths, n * K, time);
-  // Decoder row r holds hypothesis (r % K) of sentence row_sentence[r / K]... rows are grouped
-  // by sentence, K per sentence, for the sentences still searching.
+  // The decoder's rows come K per sentence still searching, in the order of `active`; row
+  // a * K + k holds live hypothesis k of sentence active[a] (the last one again when fewer live).
   std::vector<int64_t> active(static_cast<size_t>(n));
   std::iota(active.begin(), active.end(), 0);
   std::vector<double> logp;
+  std::vector<int32_t> order(static_cast<size_t>(V));
   for (int64_t step = 0; !active.empty(); ++step) {
     std::vector<int32_t> tokens;
     for (int64_t i : active)
@@ -102,7 +102,6 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
       std::vector<Candidate> candidates;
       for (size_t h = 0; h < s.live.size(); ++h) {
         log_softmax(logits.data() + (int64_t(a) * K + int64_t(h)) * V, V, logp);
-        std::vector<int32_t> order(static_cast<size_t>(V));
         std::iota(order.begin(), order.end(), 0);
         const int64_t top = std::min<int64_t>(2 * K, V);
         std::partial_sort(order.begin(), order.begin() + top, order.end(),
@@ -131,8 +130,7 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
       // Done when K hypotheses ended (beam search), or the best one did (greedy, where the
       // candidate list is the single argmax), or nothing is left to extend.
       s.live = std::move(next);
-      s.done = int64_t(s.finished.size()) >= K || s.live.empty() || last_step;
-      if (s.done) continue;
+      if (int64_t(s.finished.size()) >= K || s.live.empty() || last_step) continue;
       still_active.push_back(active[a]);
       for (int64_t k = 0; k < K; ++k)
         keep.push_back(next_rows[size_t(std::min<int64_t>(k, int64_t(next_rows.size()) - 1))]);

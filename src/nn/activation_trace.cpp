@@ -38,4 +38,8 @@ const Tensor& ActivationTrace::at(const std::string& name) const {
   return *t;
 }
 
+void record_rows(ActivationTrace* trace, const std::string& name, const Tensor& value) {
+  if (trace) trace->add_rows(name, value.ptr(), value.rows(), value.size(-1), value.size(-1));
+}
+
 }  // namespace dikkat

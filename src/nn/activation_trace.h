@@ -38,4 +38,8 @@ class ActivationTrace {
   std::vector<Entry> entries_;
 };
 
+// Copies `value` as (rows, last dim) into `trace` when there is one: how a model records a
+// traced (1,T,W) activation as (T,W).
+void record_rows(ActivationTrace* trace, const std::string& name, const Tensor& value);
+
 }  // namespace dikkat

@@ -13,12 +13,6 @@ std::string layer_name(int64_t layer, const char* what) {
   return "h." + std::to_string(layer) + "." + what;
 }
 
-// A traced (1,T,W) activation as (T,W).
-void record(ActivationTrace* trace, const std::string& name, const Var& v) {
-  if (trace)
-    trace->add_rows(name, v->value.ptr(), v->value.rows(), v->value.size(-1), v->value.size(-1));
-}
-
 // A traced (1,T,F) pre-activation as (T,F), with the bias the fused bias_activation op adds.
 Tensor rows_plus_bias(const Var& x, const Var& bias) {
   const int64_t n = x->value.rows(), f = x->value.size(-1);
@@ -71,9 +65,9 @@ Var Gpt::embed(Graph& g, std::span<const int32_t> ids, int64_t batch, int64_t ti
   Var x = add_rows(g, tokens, positions_, first_position);
   if (trace) {
     const int64_t C = config().n_embd;
-    record(trace, "embed.token", tokens);
+    record_rows(trace, "embed.token", tokens->value);
     trace->add_rows("embed.position", positions_->value.ptr() + first_position * C, time, C, C);
-    record(trace, "embed.sum", x);
+    record_rows(trace, "embed.sum", x->value);
   }
   return x;
 }
@@ -86,7 +80,7 @@ Var Gpt::block_forward(Graph& g, int64_t layer, const Var& x, const AttentionCor
   const BlockParameters& p = blocks_[layer];
   const float eps = c.ln_eps, drop = c.dropout;
   auto trace_as = [&](const char* what, const Var& v) {
-    record(trace, layer_name(layer, what), v);
+    record_rows(trace, layer_name(layer, what), v->value);
   };
   auto attention = [&](const Var& in) {
     Var qkv = linear(g, in, p.attn_w, p.attn_b);
@@ -148,9 +142,9 @@ Var Gpt::block_forward(Graph& g, int64_t layer, const Var& x, const AttentionCor
 
 Var Gpt::head(Graph& g, const Var& x, ActivationTrace* trace) const {
   Var normed = layernorm(g, x, lnf_w_, lnf_b_, config().ln_eps);
-  record(trace, "ln_f", normed);
+  record_rows(trace, "ln_f", normed->value);
   Var logits = linear(g, normed, config().tie_head ? wte_ : head_w_, head_b_);
-  record(trace, "logits", logits);
+  record_rows(trace, "logits", logits->value);
   return logits;
 }
 

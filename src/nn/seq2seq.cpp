@@ -11,12 +11,6 @@ namespace dikkat {
 
 namespace {
 
-// A traced (1,T,W) activation as (T,W).
-void record(ActivationTrace* trace, const std::string& name, const Var& v) {
-  if (trace)
-    trace->add_rows(name, v->value.ptr(), v->value.rows(), v->value.size(-1), v->value.size(-1));
-}
-
 // (1,H,Tq,Tk) attention weights as (H,Tq,Tk).
 void record_heads(ActivationTrace* trace, const std::string& name, const Tensor& weights) {
   Tensor t = weights;
@@ -120,7 +114,7 @@ Var Seq2seq::encode(Graph& g, std::span<const int32_t> source, std::span<const i
   const ModelConfig& c = config();
   const int64_t C = c.n_embd;
   Var x = embed(g, source_embedding_, source_positions_, source, rows, time, 0);
-  record(trace, "encoder.embed", x);
+  record_rows(trace, "encoder.embed", x->value);
   if (rng) x = dropout(g, x, c.dropout, *rng);
   const AttentionMask padding{.causal = false, .key_lengths = lengths};
   if (weights) weights->encoder.resize(size_t(c.n_encoder_layer));
@@ -138,15 +132,15 @@ Var Seq2seq::encode(Graph& g, std::span<const int32_t> source, std::span<const i
         rng);
     const std::string block = "encoder.h." + std::to_string(i) + ".";
     if (trace) record_heads(trace, block + "attn.weights", *w);
-    record(trace, block + "residual_1", x);
+    record_rows(trace, block + "residual_1", x->value);
     x = sublayer(
         g, x, l.ffn_ln_w, l.ffn_ln_b,
         [&](const Var& in) { return feed_forward(g, in, l.fc1_w, l.fc1_b, l.fc2_w, l.fc2_b); },
         rng);
-    record(trace, block + "residual_2", x);
+    record_rows(trace, block + "residual_2", x->value);
   }
   if (c.norm == NormPlacement::kPre) x = layernorm(g, x, encoder_ln_w_, encoder_ln_b_, c.ln_eps);
-  record(trace, "encoder.out", x);
+  record_rows(trace, "encoder.out", x->value);
   return x;
 }
 
@@ -211,7 +205,7 @@ Var Seq2seq::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
   if (trace && !weights) throw Error("seq2seq forward: a trace needs the attention weights too");
   Var memory = encode(g, batch.source, batch.source_lengths, B, S, rng, weights, trace);
   Var x = embed(g, target_embedding_, target_positions_, batch.inputs, B, T, 0);
-  record(trace, "decoder.embed", x);
+  record_rows(trace, "decoder.embed", x->value);
   if (rng) x = dropout(g, x, c.dropout, *rng);
   // Right-padded targets need no key mask of their own: a real position t only sees keys <= t,
   // all real; what padded positions compute is never scored.
@@ -237,11 +231,11 @@ Var Seq2seq::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
                           record_heads(trace, block + "self_attn.weights", *self_w);
                         if (std::string(what) == "residual_2")
                           record_heads(trace, block + "cross_attn.weights", *cross_w);
-                        record(trace, block + what, v);
+                        record_rows(trace, block + what, v->value);
                       } : BlockObserver());
   }
   Var logits = head(g, x);
-  record(trace, "logits", logits);
+  record_rows(trace, "logits", logits->value);
   return logits;
 }
 

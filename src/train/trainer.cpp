@@ -261,6 +261,7 @@ TrainSummary Trainer::run() {
         step_seconds_avg == 0.0 ? step_seconds : 0.9 * step_seconds_avg + 0.1 * step_seconds;
     // A wall-clock budget ends the run early, as if --steps had been the step reached (the
     // schedule does not depend on the end for inverse-sqrt; cosine would stop part-way down).
+    const int64_t tokens = task_->batch_tokens(batch);
     const bool out_of_time = tc.minutes > 0 && seconds_since(start) >= tc.minutes * 60.0;
     const bool last = step_ == tc.steps || out_of_time;
     const bool eval_now = last || (tc.eval_every > 0 && step_ % tc.eval_every == 0);
@@ -270,10 +271,10 @@ TrainSummary Trainer::run() {
         {"train_loss", loss_value},
         {"lr", lr},
         {"grad_norm", norm},
-        {"tokens", task_->batch_tokens(batch)},
+        {"tokens", tokens},
         {"batch", batch.source_time > 0 ? nlohmann::json{batch.rows, batch.source_time, batch.time}
                                         : nlohmann::json{batch.rows, batch.time}},
-        {"tokens_per_s", double(task_->batch_tokens(batch)) / step_seconds},
+        {"tokens_per_s", double(tokens) / step_seconds},
         {"elapsed_s", seconds_since(start)}};
     if (eval_now) {
       line["val_loss"] = val_eval, line["eval_train_loss"] = train_eval;
@@ -283,8 +284,7 @@ TrainSummary Trainer::run() {
     append_metrics(line.dump());
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
-                    double(task_->batch_tokens(batch)) / step_seconds,
-                    step_seconds_avg * double(tc.steps - step_)});
+                    double(tokens) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
     if (eval_now) print_sample();
     const int64_t save_every = tc.effective_save_every();
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();

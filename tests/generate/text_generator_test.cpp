@@ -13,17 +13,13 @@
 namespace dikkat {
 namespace {
 
-std::unique_ptr<Gpt> fixture_model(const std::string& name) {
-  return testing::fixture_model<Gpt>(SafetensorsReader::open(testing::fixture_path(name)));
-}
-
 Tensor full_forward(const Gpt& model, const std::vector<int32_t>& ids) {
   Graph g = Graph::inference();
   return model.forward(g, ids, 1, int64_t(ids.size()), nullptr)->value;
 }
 
 TEST(TextGenerator, GreedyBeyondTheContextSeesTheLastContextTokens) {
-  auto model = fixture_model("gpt_prenorm_learned.safetensors");
+  auto model = testing::fixture_model<Gpt>("gpt_prenorm_learned.safetensors");
   const int64_t ctx = model->config().context;
   std::mt19937_64 rng(1);
   const std::vector<int32_t> prompt = {1, 2, 3};

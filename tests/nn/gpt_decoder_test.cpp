@@ -11,10 +11,6 @@
 namespace dikkat {
 namespace {
 
-std::unique_ptr<Gpt> fixture_model(const std::string& name) {
-  return testing::fixture_model<Gpt>(SafetensorsReader::open(testing::fixture_path(name)));
-}
-
 Tensor full_forward(const Gpt& model, const std::vector<int32_t>& ids) {
   Graph g = Graph::inference();
   return model.forward(g, ids, 1, int64_t(ids.size()), nullptr)->value;
@@ -23,7 +19,7 @@ Tensor full_forward(const Gpt& model, const std::vector<int32_t>& ids) {
 class DecoderMatchesForward : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DecoderMatchesForward, AtEveryPosition) {
-  auto model = fixture_model(GetParam());
+  auto model = testing::fixture_model<Gpt>(GetParam());
   const int64_t ctx = model->config().context, v = model->config().vocab_size;
   std::vector<int32_t> ids;
   for (int64_t i = 0; i < ctx; ++i) ids.push_back(int32_t((i * 7 + 3) % v));
@@ -39,7 +35,7 @@ TEST_P(DecoderMatchesForward, AtEveryPosition) {
 
 // A prompt fed as one block, then tokens one at a time, as generation does.
 TEST_P(DecoderMatchesForward, AfterABlockOfPrompt) {
-  auto model = fixture_model(GetParam());
+  auto model = testing::fixture_model<Gpt>(GetParam());
   const int64_t ctx = model->config().context, v = model->config().vocab_size;
   std::vector<int32_t> ids;
   for (int64_t i = 0; i < ctx; ++i) ids.push_back(int32_t((i * 5 + 1) % v));

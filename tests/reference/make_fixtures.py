@@ -125,12 +125,17 @@ def read_safetensors(path):
 # ----------------------------------------------------------------------------
 
 def fixture_params(model, seed):
-    """Deterministic float32 parameter values (much larger than GPT-2 init so
-    that every path contributes visibly to logits and gradients)."""
+    return draw_params(model.named_parameters(), seed, lambda name: ".ln_" in name)
+
+
+def draw_params(named_parameters, seed, is_norm):
+    """Deterministic float32 values for (name, parameter) pairs, much larger
+    than GPT-2 init so that every path contributes visibly to logits and
+    gradients; LayerNorm gains (is_norm(name) and a .weight) stay near 1."""
     torch.manual_seed(seed)
     values = {}
-    for name, p in model.named_parameters():
-        if ".ln_" in name and name.endswith(".weight"):
+    for name, p in named_parameters:
+        if is_norm(name) and name.endswith(".weight"):
             v = 1.0 + 0.1 * torch.randn(p.shape)
         elif name.endswith(".bias"):
             v = 0.1 * torch.randn(p.shape)

@@ -22,7 +22,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from make_fixtures import FIXTURE_DIR, read_safetensors, write_safetensors  # noqa: E402
+from make_fixtures import FIXTURE_DIR, draw_params, read_safetensors, write_safetensors  # noqa: E402
 from seq2seq_reference import Seq2seq, full_config, loss_of  # noqa: E402
 
 # name -> (config, source lengths, target lengths, seed)
@@ -46,17 +46,7 @@ FIXTURES = {
 
 
 def fixture_params(model, seed):
-    torch.manual_seed(seed)
-    values = {}
-    for name, p in model.dikkat_names().items():
-        if "layer_norm" in name and name.endswith(".weight"):
-            v = 1.0 + 0.1 * torch.randn(p.shape)
-        elif name.endswith(".bias"):
-            v = 0.1 * torch.randn(p.shape)
-        else:
-            v = 0.3 * torch.randn(p.shape)
-        values[name] = v.float()
-    return values
+    return draw_params(model.dikkat_names().items(), seed, lambda name: "layer_norm" in name)
 
 
 def padded_batch(V, source_lengths, target_lengths):
