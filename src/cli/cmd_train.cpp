@@ -1,4 +1,5 @@
-// dikkat train: train a character-level GPT on a UTF-8 text file, or resume a saved run.
+// dikkat train: train a GPT on a UTF-8 text file or a translator on sentence pairs, or resume a
+// saved run.
 #include <cstdio>
 #include <memory>
 
@@ -57,14 +58,17 @@ void run_train(const TrainArgs& a) {
 
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand("train", "train a GPT on a text file (or resume a run)");
+  CLI::App* cmd = app.add_subcommand(
+      "train", "train a GPT on a text, or a translator (--arch seq2seq) on sentence pairs");
   cmd->footer(
       "The vocabulary is the set of characters in --data (the seed248 preset uses its fixed\n"
       "32-symbol alphabet instead); --tokenizer bpe:N learns a byte-level BPE of N tokens from\n"
       "the data first, and --tokenizer FILE uses a saved one (tokenizer.json or .tiktoken).\n"
       "The output directory receives config.json, tokenizer.json,\n"
       "model.safetensors, model_step0.safetensors (untrained), train_state.safetensors and\n"
-      "metrics.jsonl. Runs with the same --seed and --threads give identical losses; a run\n"
+      "metrics.jsonl. With --arch seq2seq, --data holds source<TAB>target lines and the\n"
+      "presets nmt-tiny / nmt-small apply (docs/translation.md).\n"
+      "Runs with the same --seed and --threads give identical losses; a run\n"
       "stopped at any moment continues exactly with --resume DIR.");
   args->data_opt = cmd->add_option("--data", args->data, "UTF-8 training text");
   cmd->add_option("--out", args->out, "output directory (default: runs/<preset>)");

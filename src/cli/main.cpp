@@ -1,4 +1,4 @@
-// dikkat: build, train, run and look inside transformer language models.
+// dikkat: build, train, run and look inside transformer models.
 #include <malloc.h>
 
 #include <climits>
@@ -24,7 +24,7 @@ void keep_freed_memory_for_reuse() {
 
 int main(int argc, char** argv) {
   keep_freed_memory_for_reuse();
-  CLI::App app{"dikkat: train, run and look inside GPT-style language models"};
+  CLI::App app{"dikkat: train, run and look inside transformer models (GPTs and translators)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "dikkat 0.1.0");
   // A flag given twice takes its last value, so a script can append overrides to a command.
