@@ -4,6 +4,22 @@
 
 namespace dikkat {
 
+namespace {
+
+const char* activation_label(Activation activation) {
+  switch (activation) {
+    case Activation::kGelu:
+      return "GELU";
+    case Activation::kRelu:
+      return "ReLU";
+    case Activation::kTanh:
+      return "tanh";
+  }
+  return "?";
+}
+
+}  // namespace
+
 std::string describe_trace_step(const std::string& name, Activation activation) {
   static const std::map<std::string, std::string> whole = {
       {"embed.token", "token embeddings (rows of the embedding table)"},
@@ -65,7 +81,7 @@ std::string describe_trace_step(const std::string& name, Activation activation) 
       const std::string step = name.substr(dot + 1);
       if (auto it = in_block.find(step); it != in_block.end())
         return "block " + block + ": " + it->second +
-               (step == "mlp.act" ? (activation == Activation::kGelu ? "GELU" : "ReLU") : "");
+               (step == "mlp.act" ? activation_label(activation) : "");
     }
   }
   return name;

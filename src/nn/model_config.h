@@ -22,7 +22,8 @@ enum class NormPlacement { kPre, kPost };        // x + f(LN(x)), or LN(x + f(x)
 inline constexpr std::array kArchNames = {EnumName<Arch>{Arch::kGpt, "gpt"},
                                           EnumName<Arch>{Arch::kSeq2seq, "seq2seq"}};
 inline constexpr std::array kActivationNames = {EnumName<Activation>{Activation::kGelu, "gelu"},
-                                                EnumName<Activation>{Activation::kRelu, "relu"}};
+                                                EnumName<Activation>{Activation::kRelu, "relu"},
+                                                EnumName<Activation>{Activation::kTanh, "tanh"}};
 inline constexpr std::array kPositionsNames = {
     EnumName<Positions>{Positions::kLearned, "learned"},
     EnumName<Positions>{Positions::kSinusoidal, "sinusoidal"}};

@@ -33,6 +33,11 @@ void bias_relu_row(const float* x, const float* b, float* y, int64_t c) {
   for (int64_t j = 0; j < c; ++j) y[j] = std::max(x[j] + (b ? b[j] : 0.0f), 0.0f);
 }
 
+DIKKAT_VECTOR_CLONES void bias_tanh_row(const float* x, const float* b, float* y, int64_t c) {
+#pragma omp simd
+  for (int64_t j = 0; j < c; ++j) y[j] = fast_tanh(x[j] + (b ? b[j] : 0.0f));
+}
+
 // Its backward: d = dy * act'(x + b); dx += d; db_terms += d (db_terms may be null).
 DIKKAT_VECTOR_CLONES void bias_gelu_row_backward(const float* x, const float* b, const float* dy,
                                                  float* dx, float* db_terms, int64_t c) {
@@ -54,6 +59,45 @@ void bias_relu_row_backward(const float* x, const float* b, const float* dy, flo
   }
 }
 
+// tanh' = 1 - tanh²: recomputed from x + b, as the other activations do.
+DIKKAT_VECTOR_CLONES void bias_tanh_row_backward(const float* x, const float* b, const float* dy,
+                                                 float* dx, float* db_terms, int64_t c) {
+#pragma omp simd
+  for (int64_t j = 0; j < c; ++j) {
+    const float t = fast_tanh(x[j] + (b ? b[j] : 0.0f));
+    const float d = dy[j] * (1.0f - t * t);
+    dx[j] += d;
+    if (db_terms) db_terms[j] += d;
+  }
+}
+
+using Row = void (*)(const float*, const float*, float*, int64_t);
+using RowBackward = void (*)(const float*, const float*, const float*, float*, float*, int64_t);
+
+Row row_of(Activation act) {
+  switch (act) {
+    case Activation::kGelu:
+      return bias_gelu_row;
+    case Activation::kRelu:
+      return bias_relu_row;
+    case Activation::kTanh:
+      return bias_tanh_row;
+  }
+  return bias_gelu_row;  // every Activation is handled above
+}
+
+RowBackward row_backward_of(Activation act) {
+  switch (act) {
+    case Activation::kGelu:
+      return bias_gelu_row_backward;
+    case Activation::kRelu:
+      return bias_relu_row_backward;
+    case Activation::kTanh:
+      return bias_tanh_row_backward;
+  }
+  return bias_gelu_row_backward;  // every Activation is handled above
+}
+
 }  // namespace
 
 DIKKAT_VECTOR_CLONES void gelu_forward(const float* x, float* y, int64_t n) {
@@ -66,20 +110,20 @@ void relu_forward(const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-// The FFN's bias and activation in one pass over the hidden layer each way: the linear before
-// it runs without its bias, and the bias gradient is summed in the same pass as dx.
+// The FFN's (or any linear layer's) bias and activation in one pass over the hidden layer each way:
+// the linear before it runs without its bias, and the bias gradient is summed in the same pass as
+// dx.
 Var bias_activation(Graph& g, const Var& x, const Var& b, Activation act) {
   OpTimer timer(OpClass::kActivation);
   const int64_t c = x->value.size(-1), n = x->value.rows();
   Var y = g.output(x->value.shape, {&x, &b});
-  const auto row = act == Activation::kGelu ? bias_gelu_row : bias_relu_row;
+  const Row row = row_of(act);
   const float* pb = b ? b->value.ptr() : nullptr;
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) row(x->value.ptr() + i * c, pb, y->value.ptr() + i * c, c);
   g.on_backward(y, [x, b, y, act, n, c] {
     OpTimer timer(OpClass::kActivation);
-    const auto row_backward =
-        act == Activation::kGelu ? bias_gelu_row_backward : bias_relu_row_backward;
+    const RowBackward row_backward = row_backward_of(act);
     const float *px = x->value.ptr(), *dy = y->grad_ptr(), *pb = b ? b->value.ptr() : nullptr;
     // x always needs its gradient here: it is the output of the linear layer before.
     float* dx = x->grad_ptr();

@@ -10,6 +10,8 @@ const char* op_class_name(OpClass c) {
       return "matmul (linear)";
     case OpClass::kAttention:
       return "attention";
+    case OpClass::kRecurrent:
+      return "recurrent (GRU/LSTM)";
     case OpClass::kLayerNorm:
       return "layernorm";
     case OpClass::kActivation:

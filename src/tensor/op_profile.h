@@ -12,8 +12,9 @@ namespace dikkat {
 enum class OpClass {
   kMatmul,     // linear layers, forward and backward (BLAS)
   kAttention,  // scores, mask, softmax, weighted sum of V, and their gradients
+  kRecurrent,  // GRU / LSTM recurrences (their per-step GEMMs and gates)
   kLayerNorm,
-  kActivation,   // GELU / ReLU
+  kActivation,   // GELU / ReLU / tanh
   kElementwise,  // residual adds, positions, dropout
   kEmbedding,
   kLoss,       // cross-entropy with its gradient

@@ -43,15 +43,52 @@ void layernorm_forward(const float* x, const float* w, const float* b, float* ou
                        float* rstd, int64_t n, int64_t c, float eps);
 Var layernorm(Graph& g, const Var& x, const Var& w, const Var& b, float eps);
 
-// ---- activation.cpp: GELU (exact, erf form as torch.nn.GELU) and ReLU ---------------------------
+// ---- activation.cpp: GELU (exact, erf form as torch.nn.GELU), ReLU and tanh ---------------------
 void gelu_forward(const float* x, float* y, int64_t n);
 void relu_forward(const float* x, float* y, int64_t n);
-enum class Activation { kGelu, kRelu };
+enum class Activation { kGelu, kRelu, kTanh };
 // y = act(x + b) over rows of C, b (C) or null: the FFN's bias and activation fused.
 Var bias_activation(Graph& g, const Var& x, const Var& b, Activation act);
 
 // ---- dropout.cpp: inverted dropout, identity when p == 0 ----------------------------------------
 Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng);
+
+// ---- slices.cpp: joining and picking parts of tensors ------------------------------------------
+// Parts (..., C_i) with the same rows -> (..., sum C_i), side by side in order.
+Var concat_columns(Graph& g, const std::vector<Var>& parts);
+// x (B,T,C) -> (B,C): row b's vector at time positions[b] (an RNN's last real step).
+Var gather_steps(Graph& g, const Var& x, std::span<const int32_t> positions);
+// T steps of (B,C) (any shape of B*C elements whose first axis is B) -> (B,T,C).
+Var stack_steps(Graph& g, const std::vector<Var>& steps);
+
+// ---- recurrent.cpp: GRU and LSTM layers over a batch of sequences ------------------------------
+// Gate order as PyTorch's nn.GRU (r|z|n) and nn.LSTM (i|f|g|o); G = 3 or 4 gates of H each.
+enum class RecurrentCell { kGru, kLstm };
+int64_t recurrent_gate_count(RecurrentCell cell);
+struct RecurrentSequence {
+  Var hidden;  // (B,T,H): the state after each step, 0 at padding
+  Var cell;    // (B,T,H): the LSTM's cell state after each step (null for a GRU)
+};
+// One recurrent layer, one direction. x_gates (B,T,G*H) is the input's share of every gate,
+// x W_ih^T + b_ih, computed for all steps by one `linear` before (so only h W_hh^T is left to the
+// loop: one GEMM over the whole batch per step). w_hh (G*H,H), b_hh (G*H) or null. h0 and c0 (the
+// LSTM's cell) are B*H initial states, or null for zeros. Row b has lengths[b] real steps (empty:
+// all T); padding is skipped, not fed: the state stops at the last real step and outputs there are
+// 0, as PyTorch's packed sequences. `reverse` runs each row from its last real step back to
+// its first (the backward half of a bidirectional layer); hidden[b, t] is then the state
+// after reading positions t .. length-1. Forward and backward side by side in recurrent.cpp.
+RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gates, const Var& w_hh,
+                                  const Var& b_hh, const Var& h0, const Var& c0,
+                                  std::span<const int32_t> lengths, bool reverse);
+
+// ---- additive_attention.cpp: Bahdanau et al.'s alignment model ---------------------------------
+// For each row b, scores e_j = v · tanh(query_b + keys_bj) over the source positions
+// j < key_lengths[b] (empty: all), weights α = softmax(e) and context = Σ_j α_j values_bj.
+// query (B,A) is the decoder state's projection W_a s, keys (B,S,A) the encoder states'
+// projection U_a h_j (computed once per sentence), v (A), values (B,S,D) -> context (B,D).
+// weights_out, when given, receives α (B,S), 0 at padding.
+Var additive_attention(Graph& g, const Var& query, const Var& keys, const Var& v, const Var& values,
+                       std::span<const int32_t> key_lengths, Tensor* weights_out = nullptr);
 
 // ---- attention.cpp: multi-head scaled dot-product attention -------------------------------------
 

@@ -23,5 +23,14 @@ TEST(FastMath, ErfIsWithinFloatPrecisionOfLibm) {
   EXPECT_EQ(fast_erf(10.0f), -fast_erf(-10.0f));
 }
 
+TEST(FastMath, SigmoidAndTanhAreWithinFloatPrecisionOfLibm) {
+  for (float x = -20.0f; x <= 20.0f; x += 0.0001f) {
+    ASSERT_NEAR(fast_sigmoid(x), 1.0 / (1.0 + std::exp(-double(x))), 2e-7) << x;
+    ASSERT_NEAR(fast_tanh(x), std::tanh(double(x)), 3e-7) << x;
+  }
+  EXPECT_EQ(fast_tanh(100.0f), 1.0f);
+  EXPECT_EQ(fast_tanh(-100.0f), -1.0f);
+}
+
 }  // namespace
 }  // namespace dikkat
