@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <stdexcept>
-#include <thread>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
 namespace dikkat::testing {
 
@@ -66,6 +66,26 @@ void expect_one_line_error(const CommandResult& r, const std::string& needle) {
 
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string number_pairs(int count, uint64_t seed) {
+  const char* en[] = {"one", "two",   "three", "four", "five",
+                      "six", "seven", "eight", "nine", "ten"};
+  const char* tr[] = {"bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz", "on"};
+  std::mt19937_64 rng(seed);
+  std::ostringstream out;
+  for (int i = 0; i < count; ++i) {
+    const int words = 1 + int(rng() % 6);
+    std::string source, target;
+    for (int w = 0; w < words; ++w) {
+      const int k = int(rng() % 10);
+      if (w > 0) source += ' ', target += ' ';
+      source += en[k];
+      target += tr[k];
+    }
+    out << source << '\t' << target << '\n';
+  }
+  return out.str();
 }
 
 std::vector<nlohmann::json> read_metrics(const std::string& run_dir) {

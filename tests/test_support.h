@@ -42,6 +42,10 @@ std::string shell_quote(const std::string& s);
 void expect_one_line_error(const CommandResult& r, const std::string& needle);
 void write_text(const std::string& path, const std::string& text);
 
+// Sentence pairs made here, so translation tests need no shared data: English number words and
+// their Turkish translations, "three one four<TAB>üç bir dört", 1 to 6 words a side, one per line.
+std::string number_pairs(int count, uint64_t seed);
+
 // The objects of a run directory's metrics.jsonl, one per line.
 std::vector<nlohmann::json> read_metrics(const std::string& run_dir);
 // Both runs logged the same number of lines with bit-identical train losses. A fatal failure on

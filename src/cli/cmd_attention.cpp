@@ -226,6 +226,14 @@ void show(const AttentionArgs& a, const AttentionMaps& maps, const nlohmann::jso
 
 // An encoder-decoder: one of its three kinds of attention for a source and its translation.
 void run_translation_attention(const AttentionArgs& a, const LoadedModel& model) {
+  const ModelConfig& c = model.config.model;
+  if (c.arch == Arch::kRnn && c.attention == RecurrentAttention::kNone)
+    throw Error(a.model +
+                " has no attention (attention none): its decoder reads only the encoder's final "
+                "states");
+  if (c.arch == Arch::kRnn && a.kind != "cross")
+    throw Error("--kind " + a.kind +
+                ": a recurrent model has no self-attention; --kind cross shows its alignment");
   const TranslationText t = run_translation(model, a.text, a.target);
   const TranslationAttention& w = t.pass.attention;
   AttentionMaps maps =
@@ -241,9 +249,9 @@ void run_translation_attention(const AttentionArgs& a, const LoadedModel& model)
     maps = to_words(maps, rows, visible_tokens(rows.words), cols, visible_tokens(cols.words));
   }
   if (a.format == OutputFormat::kText && t.translated)
-    std::printf("the model's translation: %s\n\n", model.tokenizer.decode(t.target).c_str());
+    std::printf("the model's translation: %s\n\n", model.tokenizer.decode_text(t.target).c_str());
   const nlohmann::json about = {{"kind", a.kind},
-                                {"target", model.tokenizer.decode(t.target)},
+                                {"target", model.tokenizer.decode_text(t.target)},
                                 {"translated", t.translated},
                                 {"source_ids", t.source},
                                 {"target_ids", t.target}};
@@ -287,10 +295,13 @@ void add_attention_command(CLI::App& app) {
       "leading spaces join the first word, trailing ones the last. A word-to-word weight is the\n"
       "SUM over the key word's tokens of the weight, AVERAGED over the query word's tokens, so\n"
       "rows still sum to 1 and no word attends to a later one.\n"
-      "For a translation model (--arch seq2seq) --kind chooses the view: cross (default: each\n"
+      "For a transformer translator (--arch seq2seq) --kind chooses the view: cross (default: "
+      "each\n"
       "target position's weights over the source tokens, as BertViz's encoder-decoder view),\n"
       "encoder or decoder. Decoder rows are ⟨start⟩ and the target tokens: the row of a\n"
-      "token is the position that reads it (and predicts the next); the source ends with ⟨end⟩.");
+      "token is the position that reads it (and predicts the next); the source ends with ⟨end⟩.\n"
+      "A recurrent translator (--arch rnn) has one table, its Bahdanau or Luong alignment\n"
+      "(--kind cross: target rows over source columns, the Bahdanau paper's Figure 3).");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--text", args->text,
                   "text to run through the model (a translation model's source sentence)")

@@ -86,7 +86,12 @@ Rows position_rows(const ModelText& mt) {
   const Model& model = *mt.model.model;
   const int64_t c = mt.model.config.model.n_embd;
   const float* wte = model.token_embedding()->value.ptr();
-  const float* pos = model.position_table()->value.ptr();
+  const Var positions = model.position_table();
+  if (!positions)
+    throw Error(
+        "--positions: a recurrent model has no position encodings (it knows order from "
+        "reading the tokens in sequence)");
+  const float* pos = positions->value.ptr();
   for (size_t t = 0; t < mt.ids.size(); ++t) {
     r.labels.push_back(mt.labels[t] + " " + std::to_string(t + 1));
     for (int64_t j = 0; j < c; ++j) {

@@ -45,9 +45,10 @@ void print_info(const RunConfig& c, const Model& model, const std::string& title
   for (const auto& p : model.parameters())
     std::printf("%-*s %-14s %12lld\n", w, p.name.c_str(),
                 shape_to_string(p.var->value.shape).c_str(), (long long)p.var->value.numel());
-  if (c.model.positions == Positions::kSinusoidal)
+  if (const Var positions = model.position_table();
+      positions && c.model.positions == Positions::kSinusoidal)
     std::printf("%-*s %-14s %12s\n", w, "(sinusoidal positions)",
-                shape_to_string(model.position_table()->value.shape).c_str(), "fixed");
+                shape_to_string(positions->value.shape).c_str(), "fixed");
   if (c.model.tie_head)
     std::printf("%-*s %s\n", w, "(output projection)", "tied to the token embedding");
   std::printf("%-*s %-14s %12lld\n", w, "total", "", (long long)model.parameter_count());

@@ -24,6 +24,19 @@ namespace dikkat {
 
 namespace {
 
+// "1 encoder and 1 decoder layers, 2 heads, n_embd 32", or for a recurrent model
+// "GRU, 1 bidirectional encoder and 1 decoder layers, hidden 16, bahdanau attention, n_embd 16".
+std::string translator_shape(const ModelConfig& c) {
+  const std::string layers = std::to_string(c.n_encoder_layer) + " " +
+                             (c.arch == Arch::kRnn && c.bidirectional ? "bidirectional " : "") +
+                             "encoder and " + std::to_string(c.n_layer) + " decoder layers";
+  if (c.arch != Arch::kRnn)
+    return layers + ", " + std::to_string(c.n_head) + " heads, n_embd " + std::to_string(c.n_embd);
+  return std::string(c.cell == RecurrentCell::kGru ? "GRU" : "LSTM") + ", " + layers + ", hidden " +
+         std::to_string(c.hidden) + ", " + enum_to_name(kRecurrentAttentionNames, c.attention) +
+         " attention, n_embd " + std::to_string(c.n_embd);
+}
+
 struct TraceArgs {
   std::string model, text, target, svg;
   int64_t dims = 8, top = 10, layer = 0;
@@ -65,14 +78,13 @@ void print_rows(const Tensor& t, const std::vector<std::string>& labels, int64_t
 }
 
 // Every entry of a trace, each row labelled; (H, T, X) entries one block of rows per head.
-void print_entries(const TraceArgs& a, const ActivationTrace& trace, Activation activation,
+void print_entries(const TraceArgs& a, const ActivationTrace& trace, const ModelConfig& model,
                    const std::function<const std::vector<std::string>&(const std::string&)>& labels,
                    int& step) {
   for (const auto& e : trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
     std::printf("\nstep %d. %s  %s %s\n", step++, e.name.c_str(),
-                describe_trace_step(e.name, activation).c_str(),
-                shape_to_string(e.value.shape).c_str());
+                describe_trace_step(e.name, model).c_str(), shape_to_string(e.value.shape).c_str());
     const auto& rows_of = labels(e.name);
     if (e.value.shape.size() == 2) {
       print_rows(e.value, rows_of, a.dims, "  ");
@@ -107,7 +119,7 @@ void print_text(const TraceArgs& a, const ModelText& mt, const ActivationTrace& 
     std::printf("  %3zu %s -> %d\n", i + 1, fit_to_width(mt.labels[i], 4).c_str(), mt.ids[i]);
   int step = 2;
   print_entries(
-      a, trace, c.activation, [&](const std::string&) -> const auto& { return mt.labels; }, step);
+      a, trace, c, [&](const std::string&) -> const auto& { return mt.labels; }, step);
   print_next("\"" + a.text + "\"", next, step);
 }
 
@@ -136,7 +148,7 @@ void print_json(const TraceArgs& a, const ModelText& mt, const ActivationTrace& 
   for (const auto& e : trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
     steps.push_back({{"name", e.name},
-                     {"description", describe_trace_step(e.name, c.activation)},
+                     {"description", describe_trace_step(e.name, c)},
                      {"shape", e.value.shape},
                      {"values", tensor_json(e.value.ptr(), e.value.shape, 0)}});
   }
@@ -177,7 +189,7 @@ void write_svg(const TraceArgs& a, const ModelText& mt, const ActivationTrace& t
     if (!shown(e.name, a.layer)) continue;
     shown_steps.add(e.name, e.value);
     figure.step_titles.push_back(e.name + "  " +
-                                 describe_trace_step(e.name, mt.model.config.model.activation));
+                                 describe_trace_step(e.name, mt.model.config.model));
   }
   write_file_atomic(a.svg, trace_svg(shown_steps, figure));
 }
@@ -199,7 +211,7 @@ void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
   auto labels = [&](const std::string& name) -> const std::vector<std::string>& {
     return name.starts_with("encoder.") ? t.source_labels : t.target_labels;
   };
-  const std::string target = model.tokenizer.decode(t.target);
+  const std::string target = model.tokenizer.decode_text(t.target);
   if (!a.svg.empty()) {
     ActivationTrace shown_steps;
     TraceFigure figure{"The path of \"" + a.text + "\" -> \"" + target + "\" through " + a.model,
@@ -211,7 +223,7 @@ void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
     for (const auto& e : trace.entries()) {
       if (!shown(e.name, a.layer)) continue;
       shown_steps.add(e.name, e.value);
-      figure.step_titles.push_back(e.name + "  " + describe_trace_step(e.name, c.activation));
+      figure.step_titles.push_back(e.name + "  " + describe_trace_step(e.name, c));
       figure.step_labels.push_back(labels(e.name));
     }
     write_file_atomic(a.svg, trace_svg(shown_steps, figure));
@@ -222,7 +234,7 @@ void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
     for (const auto& e : trace.entries())
       if (shown(e.name, a.layer))
         steps.push_back({{"name", e.name},
-                         {"description", describe_trace_step(e.name, c.activation)},
+                         {"description", describe_trace_step(e.name, c)},
                          {"shape", e.value.shape},
                          {"rows", labels(e.name)},
                          {"values", tensor_json(e.value.ptr(), e.value.shape, 0)}});
@@ -240,14 +252,11 @@ void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
                             .c_str());
     return;
   }
-  std::printf(
-      "trace of \"%s\" -> \"%s\"%s through %s (%lld encoder and %lld decoder layers, "
-      "%lld heads, n_embd %lld)\n",
-      a.text.c_str(), target.c_str(), t.translated ? " (the model's translation)" : "",
-      a.model.c_str(), (long long)c.n_encoder_layer, (long long)c.n_layer, (long long)c.n_head,
-      (long long)c.n_embd);
+  std::printf("trace of \"%s\" -> \"%s\"%s through %s (%s)\n", a.text.c_str(), target.c_str(),
+              t.translated ? " (the model's translation)" : "", a.model.c_str(),
+              translator_shape(c).c_str());
   int step = 1;
-  print_entries(a, trace, c.activation, labels, step);
+  print_entries(a, trace, c, labels, step);
   print_next("\"" + target + "\"", next, step);
 }
 

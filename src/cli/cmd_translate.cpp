@@ -84,7 +84,7 @@ void run_translate(TranslateArgs a) {
     std::vector<std::vector<int32_t>> batch;
     for (size_t j = first; j < last; ++j) batch.push_back(sources[order[j]]);
     const auto targets = translate(*m.model, batch, eos, a.options);
-    for (size_t j = first; j < last; ++j) out[order[j]] = m.tokenizer.decode(targets[j - first]);
+    for (size_t j = first; j < last; ++j) out[order[j]] = m.tokenizer.decode_text(targets[j - first]);
     if (terminal) {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -50,7 +50,8 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
   for (const auto& p : all_presets()) names += (names.empty() ? "" : ", ") + p.name;
   preset_option_ = cmd.add_option("--preset", preset_,
                                   "starting configuration: " + names +
-                                      " (nmt-small when --arch seq2seq is given alone)")
+                                      " (with --arch alone: nmt-small for seq2seq, rnn-small for "
+                                      "rnn)")
                        ->capture_default_str();
   options_.push_back(preset_option_);
   for (const ModelConfigField& field : model_config_fields()) add_model_flag(cmd, field);
@@ -60,6 +61,9 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
                c.model.qkv_bias = c.model.proj_bias = c.model.ffn_bias = c.model.ln_bias = v;
              });
   using I = int64_t;
+  flag<I>(cmd, "--layers",
+          "layers on each side of an encoder-decoder (n_encoder_layer and n_layer)",
+          [](RunConfig& c, const I& v) { c.model.n_encoder_layer = c.model.n_layer = v; });
   flag<std::string>(cmd, "--valid",
                     "translation: validation pairs (default: the last --val-fraction of --data)",
                     [](RunConfig& c, const std::string& v) { c.train.valid = v; });
@@ -139,10 +143,11 @@ bool ConfigFlags::any_given() const {
 }
 
 RunConfig ConfigFlags::resolve() const {
-  // --arch seq2seq alone starts from the translation preset rather than a GPT's.
-  const bool arch_only = preset_option_->count() == 0 && arch_option_ &&
-                         arch_option_->count() > 0 && arch_option_->as<std::string>() == "seq2seq";
-  const Preset& p = find_preset(arch_only ? "nmt-small" : preset_);
+  // --arch alone starts from that architecture's preset rather than a GPT's.
+  const bool arch_only = preset_option_->count() == 0 && arch_option_ && arch_option_->count() > 0;
+  const auto arch =
+      arch_only ? enum_from_name(kArchNames, arch_option_->as<std::string>()) : std::nullopt;
+  const Preset& p = arch ? default_preset(*arch) : find_preset(preset_);
   RunConfig c{p.model, p.train};
   for (const auto& apply : overrides_) apply(c);
   return c;

@@ -18,9 +18,53 @@ const char* activation_label(Activation activation) {
   return "?";
 }
 
+// A recurrent encoder-decoder's steps (nn/rnn.h); empty when `name` is not one of them.
+std::string describe_recurrent_step(const std::string& name, const ModelConfig& c) {
+  const std::string cell = c.cell == RecurrentCell::kGru ? "GRU" : "LSTM";
+  const bool attends = c.attention != RecurrentAttention::kNone;
+  if (name == "encoder.embed") return "source: token embeddings";
+  if (name == "decoder.embed") return "target: token embeddings";
+  if (name == "encoder.out")
+    return std::string(c.bidirectional ? "encoder states, forward | backward side by side"
+                                       : "encoder states") +
+           (attends ? ": what attention reads" : " (the decoder sees only the last)");
+  if (name == "decoder.attention.weights")
+    return c.attention == RecurrentAttention::kBahdanau
+               ? "Bahdanau alignment: softmax over the source of v·tanh(W s(t-1) + U h(j))"
+               : "Luong alignment: softmax over the source of (W s(t))·h(j) / √width";
+  if (name == "decoder.context")
+    return attends ? "context: the alignment-weighted sum of encoder states"
+                   : "context: the encoder's final states, the same at every step (the "
+                     "bottleneck)";
+  if (name == "decoder.output") return "tanh(W [state; context]): what the output layer reads";
+  // encoder.l<i>.forward / .backward, decoder.l<i>
+  for (const std::string side : {"encoder.l", "decoder.l"}) {
+    if (!name.starts_with(side)) continue;
+    const size_t dot = name.find('.', side.size());
+    const std::string digits = name.substr(side.size(), dot - side.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) break;
+    const std::string layer = std::to_string(std::stoll(digits) + 1);
+    const std::string rest = dot == std::string::npos ? "" : name.substr(dot + 1);
+    if (side == "decoder.l" && rest.empty())
+      return "decoder layer " + layer + ": the " + cell + " state after each target token";
+    if (rest == "forward")
+      return "encoder layer " + layer + ", left to right: the " + cell +
+             " state after reading up to each token";
+    if (rest == "backward")
+      return "encoder layer " + layer + ", right to left: the " + cell +
+             " state after reading back to each token";
+  }
+  return "";
+}
+
 }  // namespace
 
-std::string describe_trace_step(const std::string& name, Activation activation) {
+std::string describe_trace_step(const std::string& name, const ModelConfig& model) {
+  if (model.arch == Arch::kRnn) {
+    const std::string recurrent = describe_recurrent_step(name, model);
+    if (!recurrent.empty()) return recurrent;
+  }
+  const Activation activation = model.activation;
   static const std::map<std::string, std::string> whole = {
       {"embed.token", "token embeddings (rows of the embedding table)"},
       {"embed.position", "positional encodings"},

@@ -2,6 +2,7 @@
 
 #include "nn/gpt.h"
 #include "nn/model_task.h"
+#include "nn/rnn.h"
 #include "nn/seq2seq.h"
 
 namespace dikkat {
@@ -12,6 +13,8 @@ std::unique_ptr<Model> make_model(const ModelConfig& config) {
       return std::make_unique<Gpt>(config);
     case Arch::kSeq2seq:
       return std::make_unique<Seq2seq>(config);
+    case Arch::kRnn:
+      return std::make_unique<Rnn>(config);
   }
   return nullptr;  // every Arch is handled above; the compiler warns when one is added
 }
@@ -21,6 +24,7 @@ ModelTask task_of(Arch arch) {
     case Arch::kGpt:
       return ModelTask::kLanguageModel;
     case Arch::kSeq2seq:
+    case Arch::kRnn:
       return ModelTask::kTranslation;
   }
   return ModelTask::kLanguageModel;  // every Arch is handled above

@@ -33,7 +33,7 @@ class Gpt final : public Model {
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
   std::unique_ptr<IncrementalDecoder> decoder() const override;
   const Var& token_embedding() const override { return wte_; }
-  const Var& position_table() const override { return positions_; }
+  Var position_table() const override { return positions_; }
 
   // The pieces both paths run. A block's attention core maps its fused Q|K|V (B,T,3C) to the
   // heads' weighted sums (B,T,C), tracing the weights itself.

@@ -56,9 +56,9 @@ class Model {
                                            int32_t end_token) const;
 
   // What the embedding views show: the token table (V, C) and the position table (context, C),
-  // learned or fixed.
+  // learned or fixed; null for a model that knows order from reading in sequence (an RNN).
   virtual const Var& token_embedding() const = 0;
-  virtual const Var& position_table() const = 0;
+  virtual Var position_table() const = 0;
 
  protected:
   explicit Model(const ModelConfig& config);

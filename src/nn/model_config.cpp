@@ -12,14 +12,17 @@ namespace dikkat {
 const std::vector<ModelConfigField>& model_config_fields() {
   using M = ModelConfig;
   static const std::vector<ModelConfigField> fields = {
-      {"arch", "architecture: gpt (decoder-only) or seq2seq (encoder-decoder)", &M::arch},
+      {"arch",
+       "architecture: gpt (decoder-only), seq2seq (encoder-decoder transformer) or rnn "
+       "(recurrent encoder-decoder)",
+       &M::arch},
       {"vocab_size", "vocabulary size (training sets it from the data)", &M::vocab_size},
       {"n_layer", "transformer blocks", &M::n_layer},
       {"n_head", "attention heads per block", &M::n_head},
       {"n_embd", "embedding width", &M::n_embd},
       {"context", "context length in tokens", &M::context},
       {"ffn_mult", "FFN hidden width as a multiple of n_embd", &M::ffn_mult},
-      {"activation", "FFN activation: gelu or relu", &M::activation},
+      {"activation", "FFN activation: gelu, relu or tanh", &M::activation},
       {"positions", "position encoding: learned or sinusoidal", &M::positions},
       {"norm", "LayerNorm placement: pre (x + f(LN(x))) or post (LN(x + f(x)))", &M::norm},
       {"tie_head", "LM head shares the token embedding (true/false)", &M::tie_head},
@@ -35,7 +38,13 @@ const std::vector<ModelConfigField>& model_config_fields() {
        &M::n_encoder_layer},
       {"share_embeddings", "one embedding table for source and target (seq2seq, true/false)",
        &M::share_embeddings},
-      {"label_smoothing", "label smoothing of the loss (seq2seq)", &M::label_smoothing},
+      {"label_smoothing", "label smoothing of the loss (seq2seq, rnn)", &M::label_smoothing},
+      {"cell", "recurrent cell: gru or lstm (rnn)", &M::cell},
+      {"hidden", "recurrent state width per direction (rnn)", &M::hidden},
+      {"bidirectional", "the encoder reads the source both ways (rnn, true/false)",
+       &M::bidirectional},
+      {"attention", "how the decoder reads the source: none, bahdanau or luong (rnn)",
+       &M::attention},
   };
   return fields;
 }
@@ -60,9 +69,11 @@ void ModelConfig::validate() const {
           "label_smoothing must be in [0, 1), got " + std::to_string(label_smoothing));
   require(n_encoder_layer >= 0,
           "n_encoder_layer must not be negative, got " + std::to_string(n_encoder_layer));
-  if (arch == Arch::kSeq2seq)
-    require(n_encoder_layer >= 1, "n_encoder_layer must be at least 1 for seq2seq, got " +
+  if (arch == Arch::kSeq2seq || arch == Arch::kRnn)
+    require(n_encoder_layer >= 1, "n_encoder_layer must be at least 1 for " +
+                                      std::string(enum_to_name(kArchNames, arch)) + ", got " +
                                       std::to_string(n_encoder_layer));
+  require(hidden >= 1, "hidden must be at least 1, got " + std::to_string(hidden));
   // Bounds far above any model dikkat can train, low enough that no parameter or activation
   // size computed from them can overflow 64 bits (a config file is outside input).
   auto at_most = [&](int64_t value, int64_t limit, const char* name) {
@@ -73,6 +84,7 @@ void ModelConfig::validate() const {
   at_most(n_layer, 1024, "n_layer");
   at_most(n_encoder_layer, 1024, "n_encoder_layer");
   at_most(n_embd, int64_t(1) << 16, "n_embd");
+  at_most(hidden, int64_t(1) << 16, "hidden");
   at_most(context, int64_t(1) << 20, "context");
   at_most(ffn_mult, 64, "ffn_mult");
 }

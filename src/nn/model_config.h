@@ -15,12 +15,17 @@
 
 namespace dikkat {
 
-enum class Arch { kGpt, kSeq2seq };
+enum class Arch { kGpt, kSeq2seq, kRnn };
 enum class Positions { kLearned, kSinusoidal };  // a trained table, or fixed sinusoids
 enum class NormPlacement { kPre, kPost };        // x + f(LN(x)), or LN(x + f(x))
+// How a recurrent decoder reads the source: only the encoder's final states (Cho et al.), or a
+// context vector per target step from additive (Bahdanau et al.) or multiplicative (Luong et al.)
+// attention over every encoder state.
+enum class RecurrentAttention { kNone, kBahdanau, kLuong };
 
 inline constexpr std::array kArchNames = {EnumName<Arch>{Arch::kGpt, "gpt"},
-                                          EnumName<Arch>{Arch::kSeq2seq, "seq2seq"}};
+                                          EnumName<Arch>{Arch::kSeq2seq, "seq2seq"},
+                                          EnumName<Arch>{Arch::kRnn, "rnn"}};
 inline constexpr std::array kActivationNames = {EnumName<Activation>{Activation::kGelu, "gelu"},
                                                 EnumName<Activation>{Activation::kRelu, "relu"},
                                                 EnumName<Activation>{Activation::kTanh, "tanh"}};
@@ -29,12 +34,20 @@ inline constexpr std::array kPositionsNames = {
     EnumName<Positions>{Positions::kSinusoidal, "sinusoidal"}};
 inline constexpr std::array kNormNames = {EnumName<NormPlacement>{NormPlacement::kPre, "pre"},
                                           EnumName<NormPlacement>{NormPlacement::kPost, "post"}};
+inline constexpr std::array kCellNames = {EnumName<RecurrentCell>{RecurrentCell::kGru, "gru"},
+                                          EnumName<RecurrentCell>{RecurrentCell::kLstm, "lstm"}};
+inline constexpr std::array kRecurrentAttentionNames = {
+    EnumName<RecurrentAttention>{RecurrentAttention::kNone, "none"},
+    EnumName<RecurrentAttention>{RecurrentAttention::kBahdanau, "bahdanau"},
+    EnumName<RecurrentAttention>{RecurrentAttention::kLuong, "luong"}};
 
 // The name table of each enum, found by its type (for code generic over the fields).
 inline const auto& enum_names(Arch) { return kArchNames; }
 inline const auto& enum_names(Activation) { return kActivationNames; }
 inline const auto& enum_names(Positions) { return kPositionsNames; }
 inline const auto& enum_names(NormPlacement) { return kNormNames; }
+inline const auto& enum_names(RecurrentCell) { return kCellNames; }
+inline const auto& enum_names(RecurrentAttention) { return kRecurrentAttentionNames; }
 
 struct ModelConfig {
   Arch arch = Arch::kGpt;  // a config.json without "arch" was written for a GPT
@@ -62,6 +75,13 @@ struct ModelConfig {
   int64_t n_encoder_layer = 0;
   bool share_embeddings = true;
   float label_smoothing = 0.0f;
+  // Recurrent encoder-decoders only (arch rnn): the cell, its state width, whether the encoder
+  // reads the source both ways, and how the decoder attends. n_embd is the embedding width,
+  // n_encoder_layer and n_layer count stacked recurrent layers.
+  RecurrentCell cell = RecurrentCell::kGru;
+  int64_t hidden = 256;
+  bool bidirectional = true;
+  RecurrentAttention attention = RecurrentAttention::kBahdanau;
 
   int64_t head_size() const { return n_embd / n_head; }
   int64_t ffn_width() const { return ffn_mult * n_embd; }
@@ -75,7 +95,8 @@ struct ModelConfig {
 struct ModelConfigField {
   using Member = std::variant<Arch ModelConfig::*, int64_t ModelConfig::*, float ModelConfig::*,
                               bool ModelConfig::*, Activation ModelConfig::*,
-                              Positions ModelConfig::*, NormPlacement ModelConfig::*>;
+                              Positions ModelConfig::*, NormPlacement ModelConfig::*,
+                              RecurrentCell ModelConfig::*, RecurrentAttention ModelConfig::*>;
   const char* key;
   const char* help;
   Member member;

@@ -65,7 +65,7 @@ class Seq2seq final : public Model {
   TranslationPass translation_pass(std::span<const int32_t> source, std::span<const int32_t> target,
                                    int32_t end_token) const override;
   const Var& token_embedding() const override { return target_embedding_; }
-  const Var& position_table() const override { return target_positions_; }
+  Var position_table() const override { return target_positions_; }
   const Var& source_embedding() const { return source_embedding_; }
 
   // The pieces training and decoding share.

@@ -7,21 +7,6 @@
 
 namespace dikkat {
 
-namespace {
-
-// A new (rows, T, W) tensor whose row r is row keep[r] of `from`.
-Var gather_rows(const Var& from, std::span<const int32_t> keep) {
-  const int64_t per_row = from->value.numel() / from->value.size(0);
-  std::vector<int64_t> shape = from->value.shape;
-  shape[0] = int64_t(keep.size());
-  Var out = make_var(Tensor::uninitialized(shape), false);
-  for (size_t r = 0; r < keep.size(); ++r)
-    std::copy_n(from->value.ptr() + keep[r] * per_row, per_row, out->value.ptr() + r * per_row);
-  return out;
-}
-
-}  // namespace
-
 void Seq2seqDecoder::start(std::span<const int32_t> source, std::span<const int32_t> lengths,
                            int64_t rows, int64_t time) {
   const ModelConfig& c = model_.config();
@@ -85,8 +70,8 @@ void Seq2seqDecoder::select_rows(std::span<const int32_t> keep) {
   for (int32_t r : keep)
     if (r < 0 || r >= rows_)
       throw Error("translation decoder: row " + std::to_string(r) + " does not exist");
-  for (auto& kv : cross_kv_) kv = gather_rows(kv, keep);
-  for (auto& kv : self_kv_) kv = gather_rows(kv, keep);
+  for (auto& kv : cross_kv_) kv = select_batch_rows(kv, keep);
+  for (auto& kv : self_kv_) kv = select_batch_rows(kv, keep);
   std::vector<int32_t> lengths;
   for (int32_t r : keep) lengths.push_back(source_lengths_[size_t(r)]);
   source_lengths_ = std::move(lengths);

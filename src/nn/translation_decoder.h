@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nn/activation_trace.h"
+#include "tensor/graph.h"
 #include "tensor/tensor.h"
 
 namespace dikkat {
@@ -46,5 +47,9 @@ class TranslationDecoder {
   virtual int64_t length() const = 0;    // target positions fed so far
   virtual int64_t capacity() const = 0;  // the most target positions a row may take
 };
+
+// A new tensor whose row r (first axis) is row keep[r] of `from` (null stays null): how decoders
+// follow select_rows through their caches.
+Var select_batch_rows(const Var& from, std::span<const int32_t> keep);
 
 }  // namespace dikkat

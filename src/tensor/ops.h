@@ -56,7 +56,9 @@ Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng);
 // ---- slices.cpp: joining and picking parts of tensors ------------------------------------------
 // Parts (..., C_i) with the same rows -> (..., sum C_i), side by side in order.
 Var concat_columns(Graph& g, const std::vector<Var>& parts);
-// x (B,T,C) -> (B,C): row b's vector at time positions[b] (an RNN's last real step).
+// Columns [first, first + width) of x (..., C) -> (..., width).
+Var slice_columns(Graph& g, const Var& x, int64_t first, int64_t width);
+// x (B,T,C) -> (B,1,C): row b's vector at time positions[b] (an RNN's last real step).
 Var gather_steps(Graph& g, const Var& x, std::span<const int32_t> positions);
 // T steps of (B,C) (any shape of B*C elements whose first axis is B) -> (B,T,C).
 Var stack_steps(Graph& g, const std::vector<Var>& steps);

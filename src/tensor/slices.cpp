@@ -56,6 +56,27 @@ Var concat_columns(Graph& g, const std::vector<Var>& parts) {
   return out;
 }
 
+Var slice_columns(Graph& g, const Var& x, int64_t first, int64_t width) {
+  OpTimer timer(OpClass::kElementwise);
+  const int64_t c = x->value.size(-1), rows = x->value.rows();
+  if (first < 0 || width < 1 || first + width > c)
+    throw Error("slice_columns: columns [" + std::to_string(first) + ", " +
+                std::to_string(first + width) + ") of " + shape_to_string(x->value.shape));
+  std::vector<int64_t> shape = x->value.shape;
+  shape.back() = width;
+  Var out = g.output(shape, {&x});
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(x->value.ptr() + r * c + first, width, out->value.ptr() + r * width);
+  g.on_backward(out, [x, out, first, width, c, rows] {
+    OpTimer timer(OpClass::kElementwise);
+    const float* d = out->grad_ptr();
+    float* dx = x->grad_ptr();
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < width; ++j) dx[r * c + first + j] += d[r * width + j];
+  });
+  return out;
+}
+
 Var gather_steps(Graph& g, const Var& x, std::span<const int32_t> positions) {
   OpTimer timer(OpClass::kElementwise);
   const int64_t rows = x->value.size(0), time = x->value.size(1), c = x->value.size(2);
@@ -66,7 +87,7 @@ Var gather_steps(Graph& g, const Var& x, std::span<const int32_t> positions) {
     if (t < 0 || t >= time)
       throw Error("gather_steps: position " + std::to_string(t) + " outside " +
                   shape_to_string(x->value.shape));
-  Var out = g.output({rows, c}, {&x});
+  Var out = g.output({rows, 1, c}, {&x});
   std::vector<int32_t> at(positions.begin(), positions.end());
   for (int64_t b = 0; b < rows; ++b) {
     const float* src = x->value.ptr() + (b * time + at[b]) * c;

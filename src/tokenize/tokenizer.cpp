@@ -43,6 +43,10 @@ std::string Tokenizer::decode(std::span<const int32_t> ids) const {
   return std::get<CharTokenizer>(impl_).decode(std::vector<int32_t>(ids.begin(), ids.end()));
 }
 
+std::string Tokenizer::decode_text(std::span<const int32_t> ids) const {
+  return valid_utf8(decode(ids));
+}
+
 std::optional<int32_t> Tokenizer::end_of_text() const {
   if (!is_bpe()) return std::nullopt;
   return std::get<BpeTokenizer>(impl_).special_id("<|endoftext|>");

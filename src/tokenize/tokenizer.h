@@ -36,6 +36,8 @@ class Tokenizer {
   // One token's text (for BPE, its bytes: a token may end inside a UTF-8 character).
   std::string decode_one(int32_t id) const;
   std::string decode(std::span<const int32_t> ids) const;
+  // decode() made valid UTF-8 (utf8.h valid_utf8): a whole output for people and files.
+  std::string decode_text(std::span<const int32_t> ids) const;
   // The id of <|endoftext|> when the vocabulary has it: generation stops there.
   std::optional<int32_t> end_of_text() const;
 

@@ -1,45 +1,68 @@
 #include "tokenize/utf8.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "error.h"
 
 namespace dikkat {
 
+namespace {
+
+// The code point starting at bytes[i] and its length in bytes; length 0 when the bytes there do
+// not start a well-formed character (bad lead byte, truncated or overlong sequence, surrogate,
+// code point above U+10FFFF).
+std::pair<char32_t, int> next_code_point(std::string_view bytes, size_t i) {
+  const auto lead = static_cast<unsigned char>(bytes[i]);
+  int extra = 0;
+  char32_t cp = 0;
+  if (lead < 0x80) return {lead, 1};
+  if ((lead & 0xE0) == 0xC0) {
+    extra = 1, cp = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    extra = 2, cp = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    extra = 3, cp = lead & 0x07;
+  } else {
+    return {0, 0};
+  }
+  if (i + extra >= bytes.size()) return {0, 0};  // truncated at the end of the input
+  for (int k = 1; k <= extra; ++k) {
+    const auto cont = static_cast<unsigned char>(bytes[i + k]);
+    if ((cont & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (cont & 0x3F);
+  }
+  static constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kMinForLength[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {0, 0};
+  return {cp, extra + 1};
+}
+
+}  // namespace
+
 std::u32string decode_utf8(std::string_view bytes, const std::string& source) {
   std::u32string out;
   out.reserve(bytes.size());
-  size_t i = 0;
-  auto fail = [&](size_t at) -> void {
-    throw Error(source + ": invalid UTF-8 at byte offset " + std::to_string(at));
-  };
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    int extra = 0;
-    char32_t cp = 0;
-    if (lead < 0x80) {
-      out.push_back(lead);
+  for (size_t i = 0; i < bytes.size();) {
+    const auto [cp, length] = next_code_point(bytes, i);
+    if (length == 0) throw Error(source + ": invalid UTF-8 at byte offset " + std::to_string(i));
+    out.push_back(cp);
+    i += size_t(length);
+  }
+  return out;
+}
+
+std::string valid_utf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size();) {
+    const int length = next_code_point(bytes, i).second;
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
       ++i;
       continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1, cp = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2, cp = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3, cp = lead & 0x07;
-    } else {
-      fail(i);
     }
-    if (i + extra >= bytes.size()) fail(i);  // truncated at the end of the input
-    for (int k = 1; k <= extra; ++k) {
-      const auto cont = static_cast<unsigned char>(bytes[i + k]);
-      if ((cont & 0xC0) != 0x80) fail(i);
-      cp = (cp << 6) | (cont & 0x3F);
-    }
-    static constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail(i);
-    out.push_back(cp);
-    i += extra + 1;
+    out.append(bytes.substr(i, size_t(length)));
+    i += size_t(length);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "train/presets.h"
 
+#include <cmath>
+
 #include "error.h"
 
 namespace dikkat {
@@ -149,6 +151,54 @@ Preset nmt_small() {
   return p;
 }
 
+// The recurrent baselines (arch rnn): GRU cells, a bidirectional encoder and Bahdanau attention
+// by default; the same joint BPE, batches and schedule as the transformer presets of their size,
+// so a comparison changes the model only. Recurrent weights start as PyTorch's do on average
+// (its U(-1/sqrt(H), 1/sqrt(H)) has std 1/sqrt(3H)).
+ModelConfig recurrent_model(int64_t width, int64_t hidden, int64_t layers, int64_t context,
+                            float dropout) {
+  ModelConfig m;
+  m.arch = Arch::kRnn;
+  m.n_encoder_layer = m.n_layer = layers;
+  m.n_head = 1;
+  m.n_embd = width;
+  m.hidden = hidden;
+  m.context = context;
+  m.label_smoothing = 0.1f;
+  m.dropout = dropout;
+  return m;
+}
+
+float recurrent_init_std(int64_t hidden) { return 1.0f / std::sqrt(3.0f * float(hidden)); }
+
+Preset rnn_tiny() {
+  Preset p{
+      "rnn-tiny", "a tiny GRU encoder-decoder with Bahdanau attention (16 wide) for tests", {}, {}};
+  p.model = recurrent_model(16, 16, 1, 64, 0.0f);
+  p.train = translation_training("bpe:300", 512, 100, 10, 3e-3f);
+  p.train.init_std = recurrent_init_std(16);
+  p.train.eval_every = 50;
+  p.train.eval_batches = 2;
+  p.train.eval_sentences = 20;
+  return p;
+}
+
+// Sized to train in the same hour as nmt-small on 2 cores.
+Preset rnn_small() {
+  Preset p{"rnn-small",
+           "GRU encoder-decoder: bidirectional 256-wide encoder, Bahdanau attention, 256 "
+           "embeddings",
+           {},
+           {}};
+  p.model = recurrent_model(256, 256, 1, 128, 0.2f);
+  p.train = translation_training("bpe:8000", 4096, 2000, 400, 1e-3f);
+  p.train.init_std = recurrent_init_std(256);
+  p.train.eval_every = 250;
+  p.train.eval_batches = 10;
+  p.train.eval_sentences = 200;
+  return p;
+}
+
 // "Attention Is All You Need"'s base model: post-norm, 6+6 layers, 8 heads, 512 wide, FFN 2048.
 Preset transformer_base() {
   Preset p{
@@ -164,9 +214,21 @@ Preset transformer_base() {
 
 const std::vector<Preset>& all_presets() {
   static const std::vector<Preset> presets = {
-      seed248(), shakespeare_cpu(), shakespeare_char(), gpt2_small(),
-      demo(),    nmt_tiny(),        nmt_small(),        transformer_base()};
+      seed248(),  shakespeare_cpu(), shakespeare_char(), gpt2_small(), demo(),
+      nmt_tiny(), nmt_small(),       transformer_base(), rnn_tiny(),   rnn_small()};
   return presets;
+}
+
+const Preset& default_preset(Arch arch) {
+  switch (arch) {
+    case Arch::kGpt:
+      return find_preset("shakespeare-cpu");
+    case Arch::kSeq2seq:
+      return find_preset("nmt-small");
+    case Arch::kRnn:
+      return find_preset("rnn-small");
+  }
+  return find_preset("shakespeare-cpu");  // every Arch is handled above
 }
 
 const Preset& find_preset(const std::string& name) {

@@ -18,5 +18,7 @@ struct Preset {
 const std::vector<Preset>& all_presets();
 // Error "unknown preset 'x' (choose from: ...)" when the name is not one of all_presets().
 const Preset& find_preset(const std::string& name);
+// Where `--arch A` alone starts: the default preset for a GPT, the mid-sized one of the others.
+const Preset& default_preset(Arch arch);
 
 }  // namespace dikkat

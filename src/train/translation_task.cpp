@@ -165,7 +165,7 @@ nlohmann::json TranslationTask::quality(const Model& model) const {
     for (size_t i = first; i < std::min(n, first + kBatch); ++i)
       sources.push_back(valid_[i].source);
     for (const auto& ids : translate(model, sources, end_token_, {})) {
-      hyps.push_back(tokenizer_.decode(ids));
+      hyps.push_back(tokenizer_.decode_text(ids));
       refs[0].push_back(valid_text_[hyps.size() - 1].target);
     }
     progress.update(int64_t(hyps.size()));
@@ -176,7 +176,7 @@ nlohmann::json TranslationTask::quality(const Model& model) const {
 
 std::string TranslationTask::sample(const Model& model) const {
   const auto ids = translate(model, {valid_[0].source}, end_token_, {});
-  std::string text = valid_text_[0].source + "  →  " + tokenizer_.decode(ids[0]);
+  std::string text = valid_text_[0].source + "  →  " + tokenizer_.decode_text(ids[0]);
   std::replace(text.begin(), text.end(), '\n', ' ');
   return text;
 }

@@ -48,7 +48,12 @@ INSTANTIATE_TEST_SUITE_P(Cells, RecurrentLayer,
                          ::testing::Values(LayerCase{RecurrentCell::kGru, false},
                                            LayerCase{RecurrentCell::kGru, true},
                                            LayerCase{RecurrentCell::kLstm, false},
-                                           LayerCase{RecurrentCell::kLstm, true}));
+                                           LayerCase{RecurrentCell::kLstm, true}),
+                         [](const auto& info) {
+                           return std::string(info.param.cell == RecurrentCell::kGru ? "Gru"
+                                                                                     : "Lstm") +
+                                  (info.param.reverse ? "Backward" : "Forward");
+                         });
 
 // Runs one row of x_gates alone, cut to `length` steps.
 Tensor run_alone(RecurrentCell cell, const Tensor& x_gates, const Var& w_hh, const Var& b_hh,

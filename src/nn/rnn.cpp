@@ -1,0 +1,270 @@
+#include "nn/rnn.h"
+
+#include <string>
+
+#include "error.h"
+#include "nn/rnn_decoder.h"
+#include "tensor/ops.h"
+
+namespace dikkat {
+
+namespace {
+
+// A one-head attention's weights (B,1,T,S) as (B,T,S).
+void drop_head_axis(Tensor& weights) {
+  if (weights.shape.size() == 4) weights.shape.erase(weights.shape.begin() + 1);
+}
+
+}  // namespace
+
+Rnn::Rnn(const ModelConfig& config) : Model(config) {
+  const ModelConfig& c = this->config();
+  const int64_t E = c.n_embd, V = c.vocab_size, H = c.hidden, M = memory_width();
+  const int64_t gates = recurrent_gate_count(c.cell) * H;
+  using R = ParamRole;
+  auto layer = [&](const std::string& stack, int64_t index, const char* suffix, int64_t in) {
+    const std::string s = "_l" + std::to_string(index) + suffix;
+    RecurrentLayerParameters l;
+    l.w_ih = add_parameter(stack + ".weight_ih" + s, {gates, in}, R::kWeight);
+    l.w_hh = add_parameter(stack + ".weight_hh" + s, {gates, H}, R::kWeight);
+    l.b_ih = add_parameter(stack + ".bias_ih" + s, {gates}, R::kBias);
+    l.b_hh = add_parameter(stack + ".bias_hh" + s, {gates}, R::kBias);
+    return l;
+  };
+  if (c.share_embeddings) {
+    source_embedding_ = target_embedding_ = add_parameter("shared.weight", {V, E}, R::kEmbedding);
+  } else {
+    source_embedding_ = add_parameter("encoder.embed_tokens.weight", {V, E}, R::kEmbedding);
+    target_embedding_ = add_parameter("decoder.embed_tokens.weight", {V, E}, R::kEmbedding);
+  }
+  for (int64_t i = 0; i < c.n_encoder_layer; ++i) {
+    const int64_t in = i == 0 ? E : M;
+    encoder_forward_.push_back(layer("encoder.rnn", i, "", in));
+    if (c.bidirectional) encoder_backward_.push_back(layer("encoder.rnn", i, "_reverse", in));
+  }
+  bridge_w_ = add_parameter("decoder.bridge.weight", {c.n_layer * H, M}, R::kWeight);
+  bridge_b_ = add_parameter("decoder.bridge.bias", {c.n_layer * H}, R::kBias);
+  if (c.attention == RecurrentAttention::kBahdanau) {
+    query_w_ = add_parameter("decoder.attention.query.weight", {H, H}, R::kWeight);
+    key_w_ = add_parameter("decoder.attention.key.weight", {H, M}, R::kWeight);
+    key_b_ = add_parameter("decoder.attention.key.bias", {H}, R::kBias);
+    score_v_ = add_parameter("decoder.attention.v", {H}, R::kWeight);
+  } else if (c.attention == RecurrentAttention::kLuong) {
+    query_w_ = add_parameter("decoder.attention.query.weight", {M, H}, R::kWeight);
+  }
+  const int64_t first_input = c.attention == RecurrentAttention::kLuong ? E : E + M;
+  for (int64_t i = 0; i < c.n_layer; ++i)
+    decoder_.push_back(layer("decoder.rnn", i, "", i == 0 ? first_input : H));
+  combine_w_ = add_parameter("decoder.combine.weight", {E, H + M}, R::kWeight);
+  combine_b_ = add_parameter("decoder.combine.bias", {E}, R::kBias);
+  if (!c.tie_head) head_w_ = add_parameter("decoder.output_projection.weight", {V, E}, R::kWeight);
+  if (c.head_bias) head_b_ = add_parameter("decoder.output_projection.bias", {V}, R::kBias);
+}
+
+Var Rnn::dropout_if(Graph& g, const Var& x, std::mt19937_64* rng) const {
+  return rng ? dropout(g, x, config().dropout, *rng) : x;
+}
+
+RnnSource Rnn::encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
+                      int64_t rows, int64_t time, std::mt19937_64* rng,
+                      ActivationTrace* trace) const {
+  const ModelConfig& c = config();
+  Var x = embedding(g, source_embedding_, source, {rows, time});
+  record_rows(trace, "encoder.embed", x->value);
+  x = dropout_if(g, x, rng);
+  Var forward, backward;
+  for (int64_t i = 0; i < c.n_encoder_layer; ++i) {
+    const std::string name = "encoder.l" + std::to_string(i);
+    const RecurrentLayerParameters& f = encoder_forward_[size_t(i)];
+    forward = recurrent_layer(g, c.cell, linear(g, x, f.w_ih, f.b_ih), f.w_hh, f.b_hh, nullptr,
+                              nullptr, lengths, false)
+                  .hidden;
+    record_rows(trace, name + ".forward", forward->value);
+    Var out = forward;
+    if (c.bidirectional) {
+      const RecurrentLayerParameters& b = encoder_backward_[size_t(i)];
+      backward = recurrent_layer(g, c.cell, linear(g, x, b.w_ih, b.b_ih), b.w_hh, b.b_hh, nullptr,
+                                 nullptr, lengths, true)
+                     .hidden;
+      record_rows(trace, name + ".backward", backward->value);
+      out = concat_columns(g, {forward, backward});
+    }
+    x = i + 1 < c.n_encoder_layer ? dropout_if(g, out, rng) : out;
+  }
+  record_rows(trace, "encoder.out", x->value);
+
+  RnnSource s;
+  s.memory = x;
+  s.lengths.assign(lengths.begin(), lengths.end());
+  std::vector<int32_t> last(lengths.begin(), lengths.end());
+  for (int32_t& t : last) --t;
+  s.summary = gather_steps(g, forward, last);
+  if (c.bidirectional) {
+    const std::vector<int32_t> first(size_t(rows), 0);
+    s.summary = concat_columns(g, {s.summary, gather_steps(g, backward, first)});
+  }
+  if (c.attention == RecurrentAttention::kBahdanau) s.keys = linear(g, s.memory, key_w_, key_b_);
+  return s;
+}
+
+RnnState Rnn::initial_state(Graph& g, const RnnSource& source) const {
+  const ModelConfig& c = config();
+  const int64_t H = c.hidden;
+  // One bridge for every layer's start, (B,1,L·H), then each layer's H columns.
+  const Var all = bias_activation(g, linear(g, source.summary, bridge_w_, nullptr), bridge_b_,
+                                  Activation::kTanh);
+  RnnState state;
+  for (int64_t l = 0; l < c.n_layer; ++l) {
+    state.hidden.push_back(c.n_layer == 1 ? all : slice_columns(g, all, l * H, H));
+    state.cell.push_back(nullptr);  // an LSTM's cell starts at zero
+  }
+  return state;
+}
+
+std::vector<Var> Rnn::decoder_layers(Graph& g, RnnState& state, Var x, std::mt19937_64* rng) const {
+  const ModelConfig& c = config();
+  std::vector<Var> outputs;
+  for (int64_t l = 0; l < c.n_layer; ++l) {
+    const RecurrentLayerParameters& p = decoder_[size_t(l)];
+    const RecurrentSequence seq =
+        recurrent_layer(g, c.cell, linear(g, x, p.w_ih, p.b_ih), p.w_hh, p.b_hh,
+                        state.hidden[size_t(l)], state.cell[size_t(l)], {}, false);
+    const int64_t rows = seq.hidden->value.size(0), time = seq.hidden->value.size(1);
+    const std::vector<int32_t> last(size_t(rows), int32_t(time - 1));
+    auto final_step = [&](const Var& v) { return time == 1 ? v : gather_steps(g, v, last); };
+    state.hidden[size_t(l)] = final_step(seq.hidden);
+    if (seq.cell) state.cell[size_t(l)] = final_step(seq.cell);
+    outputs.push_back(seq.hidden);
+    x = l + 1 < c.n_layer ? dropout_if(g, seq.hidden, rng) : seq.hidden;
+  }
+  return outputs;
+}
+
+Var Rnn::decode(Graph& g, RnnState& state, const RnnSource& source, std::span<const int32_t> ids,
+                int64_t rows, int64_t time, std::mt19937_64* rng, Tensor* alignment,
+                ActivationTrace* trace) const {
+  const ModelConfig& c = config();
+  const int64_t M = memory_width();
+  Var embedded = embedding(g, target_embedding_, ids, {rows, time});
+  record_rows(trace, "decoder.embed", embedded->value);
+  embedded = dropout_if(g, embedded, rng);
+  std::vector<Var> layers;  // each decoder layer's states (B,T,H)
+  Var context;              // (B,T,M)
+  Tensor weights;           // (B,T,S)
+  Tensor* weights_out = alignment || trace ? &weights : nullptr;
+  switch (c.attention) {
+    case RecurrentAttention::kNone: {
+      context = stack_steps(g, std::vector<Var>(size_t(time), source.summary));
+      layers = decoder_layers(g, state, concat_columns(g, {embedded, context}), rng);
+      break;
+    }
+    case RecurrentAttention::kLuong: {
+      layers = decoder_layers(g, state, embedded, rng);
+      const Var query = linear(g, layers.back(), query_w_, nullptr);
+      context = multi_head_attention(g, {query, 0}, {source.memory, 0}, {source.memory, 0}, M, 1,
+                                     {.causal = false, .key_lengths = source.lengths}, 0.0f,
+                                     nullptr, weights_out);
+      if (weights_out) drop_head_axis(weights);
+      break;
+    }
+    case RecurrentAttention::kBahdanau: {
+      // The context of step t depends on the state after step t-1: one step at a time.
+      const int64_t S = source.memory->value.size(1);
+      std::vector<std::vector<Var>> steps(size_t(c.n_layer));
+      std::vector<Var> contexts;
+      if (weights_out) weights = Tensor({rows, time, S});
+      for (int64_t t = 0; t < time; ++t) {
+        const std::vector<int32_t> at(size_t(rows), static_cast<int32_t>(t));
+        const Var query = linear(g, state.hidden.back(), query_w_, nullptr);
+        Tensor step_weights;
+        const Var step_context =
+            additive_attention(g, query, source.keys, score_v_, source.memory, source.lengths,
+                               weights_out ? &step_weights : nullptr);
+        const Var input = time == 1 ? embedded : gather_steps(g, embedded, at);
+        const std::vector<Var> out =
+            decoder_layers(g, state, concat_columns(g, {input, step_context}), rng);
+        for (int64_t l = 0; l < c.n_layer; ++l) steps[size_t(l)].push_back(out[size_t(l)]);
+        contexts.push_back(step_context);
+        if (weights_out)
+          for (int64_t b = 0; b < rows; ++b)
+            std::copy_n(step_weights.ptr() + b * S, S, weights.ptr() + (b * time + t) * S);
+      }
+      for (const auto& layer_steps : steps)
+        layers.push_back(time == 1 ? layer_steps[0] : stack_steps(g, layer_steps));
+      context = stack_steps(g, contexts);
+      break;
+    }
+  }
+  if (trace) {
+    for (size_t l = 0; l < layers.size(); ++l)
+      record_rows(trace, "decoder.l" + std::to_string(l), layers[l]->value);
+    if (c.attention != RecurrentAttention::kNone) trace->add("decoder.attention.weights", weights);
+    record_rows(trace, "decoder.context", context->value);
+  }
+  if (alignment) *alignment = std::move(weights);
+  const Var out = bias_activation(
+      g, linear(g, concat_columns(g, {layers.back(), context}), combine_w_, nullptr), combine_b_,
+      Activation::kTanh);
+  record_rows(trace, "decoder.output", out->value);
+  return dropout_if(g, out, rng);
+}
+
+Var Rnn::head(Graph& g, const Var& output) const {
+  return linear(g, output, config().tie_head ? target_embedding_ : head_w_, head_b_);
+}
+
+Var Rnn::forward(Graph& g, const Batch& batch, std::mt19937_64* rng, Tensor* alignment,
+                 ActivationTrace* trace) const {
+  const ModelConfig& c = config();
+  const int64_t B = batch.rows, T = batch.time, S = batch.source_time;
+  if (int64_t(batch.inputs.size()) != B * T || int64_t(batch.source.size()) != B * S ||
+      int64_t(batch.source_lengths.size()) != B)
+    throw Error("rnn forward: a batch of " + std::to_string(B) + " rows needs " +
+                std::to_string(B * S) + " source ids, " + std::to_string(B) + " lengths and " +
+                std::to_string(B * T) + " target ids");
+  if (T > c.context || S > c.context)
+    throw Error("rnn forward: " + std::to_string(std::max(S, T)) +
+                " positions exceed the context of " + std::to_string(c.context));
+  const RnnSource source = encode(g, batch.source, batch.source_lengths, B, S, rng, trace);
+  RnnState state = initial_state(g, source);
+  const Var out = decode(g, state, source, batch.inputs, B, T, rng, alignment, trace);
+  Var result = head(g, out);
+  record_rows(trace, "logits", result->value);
+  return result;
+}
+
+Var Rnn::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const {
+  const CrossEntropyOptions options{
+      .ignore_id = kIgnoredTarget,
+      .label_smoothing = dropout_rng ? config().label_smoothing : 0.0f};
+  return cross_entropy(g, forward(g, batch, dropout_rng), batch.targets, options).loss;
+}
+
+TranslationPass Rnn::translation_pass(std::span<const int32_t> source,
+                                      std::span<const int32_t> target, int32_t end_token) const {
+  Batch b;
+  b.rows = 1;
+  b.source.assign(source.begin(), source.end());
+  b.source.push_back(end_token);
+  b.source_time = int64_t(b.source.size());
+  b.source_lengths = {int32_t(b.source_time)};
+  b.inputs = {end_token};
+  b.inputs.insert(b.inputs.end(), target.begin(), target.end());
+  b.time = int64_t(b.inputs.size());
+  Graph g = Graph::inference();
+  TranslationPass pass;
+  Tensor alignment;
+  pass.logits = forward(g, b, nullptr, &alignment, &pass.trace)->value;
+  pass.logits.shape = {b.time, config().vocab_size};
+  if (config().attention != RecurrentAttention::kNone) {
+    alignment.shape.insert(alignment.shape.begin() + 1, 1);  // (1, one head, T, S)
+    pass.attention.cross.push_back(std::move(alignment));
+  }
+  return pass;
+}
+
+std::unique_ptr<TranslationDecoder> Rnn::translation_decoder() const {
+  return std::make_unique<RnnDecoder>(*this);
+}
+
+}  // namespace dikkat

@@ -1,0 +1,146 @@
+// The recurrent encoder-decoders against PyTorch's nn.GRU / nn.LSTM on the same weights and
+// padded batch (fixtures written by tests/reference/make_rnn_fixtures.py): logits, the
+// label-smoothed loss, every parameter gradient and the alignment weights, for both cells and
+// every attention. Then the translation decoder against the model's own forward.
+#include "nn/rnn.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "error.h"
+#include "io/safetensors.h"
+#include "nn/architectures.h"
+#include "nn/model_task.h"
+#include "tensor/ops.h"
+#include "test_support.h"
+
+namespace dikkat {
+namespace {
+
+struct Fixture {
+  SafetensorsReader file;
+  std::unique_ptr<Rnn> model;
+  Batch batch;
+};
+
+Fixture load_fixture(const std::string& name) {
+  SafetensorsReader file = SafetensorsReader::open(testing::fixture_path(name));
+  auto model = testing::fixture_model<Rnn>(file);
+  Batch b;
+  b.rows = file.entry("input").shape[0];
+  b.time = file.entry("input").shape[1];
+  b.source_time = file.entry("source").shape[1];
+  b.inputs = file.i32("input");
+  b.targets = file.i32("target");
+  b.source = file.i32("source");
+  b.source_lengths = file.i32("source_lengths");
+  return {std::move(file), std::move(model), std::move(b)};
+}
+
+void expect_close(const Tensor& got, const Tensor& want, float tolerance, const std::string& what) {
+  ASSERT_EQ(got.shape, want.shape) << what;
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    const float err = std::fabs(got.data[i] - want.data[i]);
+    ASSERT_TRUE(err <= tolerance || err <= 10 * tolerance * std::fabs(want.data[i]))
+        << what << "[" << i << "]: " << got.data[i] << " vs PyTorch " << want.data[i];
+  }
+}
+
+const char* const kFixtures[] = {"rnn_gru_bahdanau.safetensors", "rnn_lstm_luong.safetensors",
+                                 "rnn_lstm_bahdanau.safetensors", "rnn_gru_none.safetensors"};
+
+class RnnMatchesPyTorch : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RnnMatchesPyTorch, LogitsLossEveryGradientAndTheAlignment) {
+  Fixture f = load_fixture(GetParam());
+  Graph g;
+  Tensor alignment;
+  const Var logits = f.model->forward(g, f.batch, nullptr, &alignment);
+  const CrossEntropyLoss loss = cross_entropy(
+      g, logits, f.batch.targets,
+      {.ignore_id = kIgnoredTarget, .label_smoothing = f.model->config().label_smoothing});
+  g.backward(loss.loss);
+  expect_close(logits->value, f.file.f32("logits"), 1e-4f, "logits");
+  EXPECT_NEAR(loss.loss->value.data[0], f.file.f32("loss").data[0], 1e-5);
+  int64_t checked = 0;
+  for (const auto& p : f.model->parameters()) {
+    Tensor got(p.var->value.shape);
+    std::copy_n(p.var->grad_ptr(), got.numel(), got.ptr());
+    expect_close(got, f.file.f32("grad/" + p.name, p.var->value.shape), 1e-4f, p.name);
+    checked += got.numel();
+  }
+  EXPECT_EQ(checked, f.model->parameter_count());
+  const bool attends = f.model->config().attention != RecurrentAttention::kNone;
+  ASSERT_EQ(f.file.entries().count("alignment") > 0, attends);
+  EXPECT_EQ(f.file.entries().size(), 2 * f.model->parameters().size() + 6 + (attends ? 1 : 0));
+  if (!attends) return;
+  expect_close(alignment, f.file.f32("alignment"), 1e-5f, "alignment");
+  // Padding gets nothing: columns at or past a source's length are exactly 0.
+  const int64_t T = alignment.size(1), S = alignment.size(2);
+  for (int64_t b = 0; b < f.batch.rows; ++b)
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t s = f.batch.source_lengths[b]; s < S; ++s)
+        ASSERT_EQ(alignment.data[(b * T + t) * S + s], 0.0f);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, RnnMatchesPyTorch, ::testing::ValuesIn(kFixtures));
+
+class RnnDecoderSteps : public ::testing::TestWithParam<const char*> {};
+
+// Stepping the translation decoder one token at a time gives, at every position, the logits the
+// whole-sequence forward gives; after select_rows each row continues as the row it came from.
+TEST_P(RnnDecoderSteps, EqualTheForwardAndRowsFollowSelection) {
+  Fixture f = load_fixture(GetParam());
+  const Batch& b = f.batch;
+  const int64_t V = f.model->config().vocab_size;
+  ASSERT_GE(b.rows, 2);
+  Graph g = Graph::inference();
+  const Tensor want = f.model->forward(g, b, nullptr)->value;
+  auto decoder = f.model->translation_decoder();
+  decoder->start(b.source, b.source_lengths, b.rows, b.source_time);
+  auto token = [&](int64_t row, int64_t t) { return b.inputs[row * b.time + t]; };
+  for (int64_t t = 0; t < 2; ++t) {
+    std::vector<int32_t> tokens;
+    for (int64_t r = 0; r < b.rows; ++r) tokens.push_back(token(r, t));
+    const std::span<const float> got = decoder->step(tokens);
+    for (int64_t r = 0; r < b.rows; ++r)
+      for (int64_t j = 0; j < V; ++j)
+        ASSERT_NEAR(got[r * V + j], want.data[(r * b.time + t) * V + j], 1e-4)
+            << "row " << r << " position " << t;
+  }
+  // Rows become (1, 0, 1) of the original: row 1 doubled, in a new order.
+  decoder->select_rows(std::vector<int32_t>{1, 0, 1});
+  ASSERT_EQ(decoder->rows(), 3);
+  for (int64_t t = 2; t < b.time; ++t) {
+    const std::vector<int32_t> rows = {1, 0, 1};
+    std::vector<int32_t> tokens;
+    for (int32_t r : rows) tokens.push_back(token(r, t));
+    const std::span<const float> got = decoder->step(tokens);
+    for (size_t k = 0; k < rows.size(); ++k)
+      for (int64_t j = 0; j < V; ++j)
+        ASSERT_NEAR(got[k * V + j], want.data[(rows[k] * b.time + t) * V + j], 1e-4)
+            << "row " << k << " position " << t;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, RnnDecoderSteps, ::testing::ValuesIn(kFixtures));
+
+TEST(RnnConfig, NeedsAnEncoderAndIsMadeFromItsArch) {
+  ModelConfig c;
+  c.arch = Arch::kRnn;
+  c.n_encoder_layer = 0;
+  EXPECT_THROW(c.validate(), Error);
+  c.n_encoder_layer = 1;
+  c.hidden = 0;
+  EXPECT_THROW(c.validate(), Error);
+  c.hidden = 4;
+  const auto model = make_model(c);
+  EXPECT_NE(dynamic_cast<Rnn*>(model.get()), nullptr);
+  EXPECT_EQ(task_of(Arch::kRnn), ModelTask::kTranslation);
+  EXPECT_EQ(model->position_table(), nullptr);
+  EXPECT_NE(model->translation_decoder(), nullptr);
+}
+
+}  // namespace
+}  // namespace dikkat
