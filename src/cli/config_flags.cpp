@@ -121,6 +121,11 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
                     [](RunConfig& c, const std::string& v) { c.train.on_nan = v; });
   flag<float>(cmd, "--init-std", "std of the GPT-2 normal initialisation",
               [](RunConfig& c, const float& v) { c.train.init_std = v; });
+  flag<std::string>(cmd, "--freeze",
+                    "parameter groups not to train, comma-separated: embeddings (token and "
+                    "learned position tables; a tied head with them), blocks:N (the first N "
+                    "blocks of every stack), head (an untied output layer)",
+                    [](RunConfig& c, const std::string& v) { c.train.freeze = v; });
 }
 
 void ConfigFlags::switch_flag(CLI::App& cmd, const std::string& name, const std::string& help,
@@ -143,9 +148,12 @@ RunConfig ConfigFlags::resolve() const {
   const bool arch_only = preset_option_->count() == 0 && arch_option_ &&
                          arch_option_->count() > 0 && arch_option_->as<std::string>() == "seq2seq";
   const Preset& p = find_preset(arch_only ? "nmt-small" : preset_);
-  RunConfig c{p.model, p.train};
-  for (const auto& apply : overrides_) apply(c);
-  return c;
+  return apply_to({p.model, p.train});
+}
+
+RunConfig ConfigFlags::apply_to(RunConfig base) const {
+  for (const auto& apply : overrides_) apply(base);
+  return base;
 }
 
 }  // namespace dikkat
