@@ -1,5 +1,5 @@
-// dikkat train: train a GPT on a UTF-8 text file or a translator on sentence pairs, or resume a
-// saved run.
+// dikkat train: train a GPT on a UTF-8 text file or a translator on sentence pairs, fine-tune a
+// trained model on new data, or resume a saved run.
 #include <cstdio>
 #include <memory>
 
@@ -8,6 +8,7 @@
 #include "cli/threads.h"
 #include "error.h"
 #include "tensor/op_profile.h"
+#include "train/fine_tune.h"
 #include "train/trainer.h"
 
 namespace dikkat {
@@ -16,20 +17,45 @@ namespace {
 
 struct TrainArgs {
   ConfigFlags config;
-  std::string data, out, resume;
+  std::string data, out, resume, init_from;
   int64_t steps = 0;
   uint64_t seed = 0;
   int threads = 1;
   bool quiet = false, profile = false;
   int64_t log_every = 10;
   CLI::Option *steps_opt = nullptr, *seed_opt = nullptr, *data_opt = nullptr;
+  CLI::Option *preset_opt = nullptr, *tokenizer_opt = nullptr;
 };
+
+// --init-from DIR: the source run's model and training fields with the given flags applied (the
+// trainer refuses those that would change the model). The preset and the tokenizer are the
+// source's, so neither flag has a meaning here.
+RunConfig fine_tune_config(const TrainArgs& a) {
+  if (a.preset_opt->count())
+    throw Error("--preset: a fine-tuning run's model is the one in --init-from " + a.init_from +
+                "; give single flags (--lr, --steps, ...) to change its training");
+  if (a.tokenizer_opt->count())
+    throw Error("--tokenizer: a fine-tuning run keeps the tokenizer of --init-from " + a.init_from);
+  if (a.data.empty()) throw Error("--init-from needs --data FILE: the text to fine-tune on");
+  return a.config.apply_to(fine_tune_base(a.init_from));
+}
+
+// Where a new run writes: --out, or runs/<preset>, or <source>-finetune next to the source.
+std::string default_out_dir(const TrainArgs& a) {
+  if (!a.out.empty()) return a.out;
+  if (a.init_from.empty()) return "runs/" + a.config.preset();
+  std::string source = a.init_from;
+  while (source.size() > 1 && source.back() == '/') source.pop_back();
+  return source + "-finetune";
+}
 
 void run_train(const TrainArgs& a) {
   apply_threads(a.threads);
   TrainerOptions options{a.resume.empty() ? a.out : a.resume, a.quiet, a.log_every};
   std::unique_ptr<Trainer> trainer;
   if (!a.resume.empty()) {
+    if (!a.init_from.empty())
+      throw Error("--init-from starts a new run and --resume continues a saved one: give one");
     if (a.config.any_given() || a.seed_opt->count() || !a.out.empty())
       throw Error(
           "--resume continues the saved configuration: only --steps, --data, "
@@ -38,12 +64,13 @@ void run_train(const TrainArgs& a) {
         options, a.steps_opt->count() ? std::optional<int64_t>(a.steps) : std::nullopt,
         a.data_opt->count() ? std::optional<std::string>(a.data) : std::nullopt);
   } else {
-    if (a.data.empty()) throw Error("--data FILE is required (or --resume DIR)");
-    RunConfig config = a.config.resolve();
+    if (a.data.empty() && a.init_from.empty())
+      throw Error("--data FILE is required (or --resume DIR)");
+    RunConfig config = a.init_from.empty() ? a.config.resolve() : fine_tune_config(a);
     config.train.data = a.data;
     if (a.steps_opt->count()) config.train.steps = a.steps;
     if (a.seed_opt->count()) config.train.seed = a.seed;
-    options.out_dir = a.out.empty() ? "runs/" + a.config.preset() : a.out;
+    options.out_dir = default_out_dir(a);
     trainer = Trainer::start(config, options);
   }
   if (a.profile) OpProfile::global().enable();
@@ -69,12 +96,20 @@ void add_train_command(CLI::App& app) {
       "metrics.jsonl. With --arch seq2seq, --data holds source<TAB>target lines and the\n"
       "presets nmt-tiny / nmt-small apply (docs/translation.md).\n"
       "Runs with the same --seed and --threads give identical losses; a run\n"
-      "stopped at any moment continues exactly with --resume DIR.");
+      "stopped at any moment continues exactly with --resume DIR.\n"
+      "--init-from DIR fine-tunes a trained model on --data: its weights and tokenizer, its\n"
+      "model and training settings (any training flag overrides them; of the model fields\n"
+      "only --dropout, --label-smoothing and --context may change), a fresh optimizer and\n"
+      "schedule from step 0 (docs/finetune.md). --freeze embeddings,blocks:N,head keeps\n"
+      "those parameters fixed; a head tied to the embedding is frozen with embeddings.");
   args->data_opt = cmd->add_option("--data", args->data, "UTF-8 training text");
   cmd->add_option("--out", args->out, "output directory (default: runs/<preset>)");
   args->steps_opt = cmd->add_option("--steps", args->steps, "optimizer steps (default: preset's)");
   args->seed_opt = cmd->add_option("--seed", args->seed, "random seed (default: preset's, 1337)");
   cmd->add_option("--resume", args->resume, "continue the run saved in this directory");
+  cmd->add_option("--init-from", args->init_from,
+                  "start a new run (fine-tuning) from the weights and tokenizer of the model "
+                  "in this directory");
   cmd->add_flag("--quiet", args->quiet, "print nothing but errors");
   cmd->add_flag("--profile", args->profile,
                 "at the end, print the time per op class as a share of the training steps");
@@ -83,6 +118,8 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   add_threads_option(*cmd, args->threads);
   args->config.add_to(*cmd, true);
+  args->preset_opt = cmd->get_option("--preset");
+  args->tokenizer_opt = cmd->get_option("--tokenizer");
   cmd->callback([args] { run_train(*args); });
 }
 

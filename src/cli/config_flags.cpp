@@ -125,6 +125,11 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
                     [](RunConfig& c, const std::string& v) { c.train.on_nan = v; });
   flag<float>(cmd, "--init-std", "std of the GPT-2 normal initialisation",
               [](RunConfig& c, const float& v) { c.train.init_std = v; });
+  flag<std::string>(cmd, "--freeze",
+                    "parameter groups not to train, comma-separated: embeddings (token and "
+                    "learned position tables; a tied head with them), blocks:N (the first N "
+                    "blocks of every stack), head (an untied output layer)",
+                    [](RunConfig& c, const std::string& v) { c.train.freeze = v; });
 }
 
 void ConfigFlags::switch_flag(CLI::App& cmd, const std::string& name, const std::string& help,
@@ -148,9 +153,12 @@ RunConfig ConfigFlags::resolve() const {
   const auto arch =
       arch_only ? enum_from_name(kArchNames, arch_option_->as<std::string>()) : std::nullopt;
   const Preset& p = arch ? default_preset(*arch) : find_preset(preset_);
-  RunConfig c{p.model, p.train};
-  for (const auto& apply : overrides_) apply(c);
-  return c;
+  return apply_to({p.model, p.train});
+}
+
+RunConfig ConfigFlags::apply_to(RunConfig base) const {
+  for (const auto& apply : overrides_) apply(base);
+  return base;
 }
 
 }  // namespace dikkat

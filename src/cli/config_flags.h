@@ -14,6 +14,8 @@ class ConfigFlags {
   void add_to(CLI::App& cmd, bool with_train_fields);
   // The preset's configuration with every given flag applied.
   RunConfig resolve() const;
+  // `base` with every given flag applied (a fine-tuning run's base is its source's config).
+  RunConfig apply_to(RunConfig base) const;
   const std::string& preset() const { return preset_; }
   // True when --preset or any override flag was given.
   bool any_given() const;

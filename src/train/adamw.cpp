@@ -31,6 +31,7 @@ void AdamW::step(float lr, float grad_scale) {
   std::vector<Slice> slices;
   for (size_t k = 0; k < params_.size(); ++k) {
     Node& node = *params_[k].var;
+    if (!node.requires_grad) continue;
     slices.push_back({node.value.ptr(), m_[k].ptr(), v_[k].ptr(), node.grad_ptr(),
                       node.value.numel(), params_[k].decays() ? 1.0f - lr * weight_decay_ : 1.0f});
   }
@@ -51,6 +52,7 @@ void AdamW::step(float lr, float grad_scale) {
 
 std::string first_non_finite_gradient(const std::vector<Parameter>& params) {
   for (const auto& p : params) {
+    if (!p.var->requires_grad) continue;
     const float* g = p.var->grad_ptr();
     for (int64_t i = 0; i < p.var->value.numel(); ++i)
       if (!std::isfinite(g[i])) return p.name;
@@ -68,6 +70,7 @@ double global_grad_norm(const std::vector<Parameter>& params) {
   };
   std::vector<Block> blocks;
   for (const auto& p : params) {
+    if (!p.var->requires_grad) continue;
     const float* g = p.var->grad_ptr();
     const int64_t n = p.var->value.numel();
     for (int64_t start = 0; start < n; start += kBlock)

@@ -3,6 +3,8 @@
 //   p -= lr * wd * p   (decoupled decay, matrices only)
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+// A parameter whose Var needs no gradient (frozen, train/freeze.h) is passed by, as torch passes
+// by parameters without a .grad: no update, no decay, its moments stay as they are.
 #include <string>
 #include <vector>
 
@@ -31,6 +33,7 @@ class AdamW {
 };
 
 // The name of the first parameter (in model order) whose gradient holds a NaN or an infinity.
+// This and global_grad_norm read only the parameters that need a gradient (not the frozen ones).
 std::string first_non_finite_gradient(const std::vector<Parameter>& params);
 // sqrt(sum of every gradient squared), summed in double in an order that does not depend on the
 // thread count.

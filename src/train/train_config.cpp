@@ -53,6 +53,9 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"batch_tokens", c.batch_tokens},
        {"eval_sentences", c.eval_sentences},
        {"tokenizer", c.tokenizer},
+       {"init_from", c.init_from},
+       {"init_from_step", c.init_from_step},
+       {"freeze", c.freeze},
        {"batch_size", c.batch_size},
        {"steps", c.steps},
        {"lr", json_number(c.lr)},
@@ -86,6 +89,9 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   read_json_field(j, "batch_tokens", c.batch_tokens, "train config");
   read_json_field(j, "eval_sentences", c.eval_sentences, "train config");
   read_json_field(j, "tokenizer", c.tokenizer, "train config");
+  read_json_field(j, "init_from", c.init_from, "train config");
+  read_json_field(j, "init_from_step", c.init_from_step, "train config");
+  read_json_field(j, "freeze", c.freeze, "train config");
   read_json_field(j, "batch_size", c.batch_size, "train config");
   read_json_field(j, "steps", c.steps, "train config");
   read_json_field(j, "lr", c.lr, "train config");

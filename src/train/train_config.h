@@ -22,6 +22,12 @@ struct TrainConfig {
   // of N tokens learned from the data; anything else: a tokenizer file (tokenizer.json or
   // .tiktoken).
   std::string tokenizer = "text";
+  // A fine-tuning run (train/fine_tune.h): the run directory whose model.safetensors gave the
+  // step-0 weights, and that checkpoint's step. Only a record: --resume never reads it again.
+  std::string init_from;
+  int64_t init_from_step = 0;
+  // Parameter groups that are not trained, comma-separated (train/freeze.h); empty: none.
+  std::string freeze;
   int64_t batch_size = 12;
   int64_t steps = 2000;  // optimizer updates
   float lr = 1e-3f;

@@ -17,6 +17,7 @@
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 #include "tokenize/utf8.h"
+#include "train/fine_tune.h"
 #include "train/lr_schedule.h"
 
 namespace dikkat {
@@ -28,8 +29,9 @@ namespace {
 // The vocabulary of a new run (TrainConfig::tokenizer): the text's characters, seed 003's
 // alphabet, a byte-level BPE learned from the text now ("bpe:N", with the task's special
 // tokens), or a tokenizer file.
-Tokenizer make_tokenizer(const TrainConfig& tc, const std::string& text,
-                         const std::vector<std::string>& special_tokens, bool quiet) {
+Tokenizer make_tokenizer(const TrainConfig& tc, ModelTask task, bool quiet) {
+  std::vector<std::string> special_tokens;
+  const std::string text = vocabulary_text(tc, task, special_tokens);
   if (tc.tokenizer == "seed") return Tokenizer(CharTokenizer::seed_alphabet());
   if (tc.tokenizer == "text")
     return Tokenizer(CharTokenizer::from_text(decode_utf8(text, tc.data)));
@@ -100,11 +102,20 @@ Trainer::Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options)
 
 std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& options) {
   config.train.validate();
-  std::vector<std::string> special_tokens;
-  const std::string text =
-      vocabulary_text(config.train, task_of(config.model.arch), special_tokens);
-  Tokenizer tok = make_tokenizer(config.train, text, special_tokens, options.quiet);
-  config.model.vocab_size = tok.vocab_size();
+  // A fine-tuning run takes the source's tokenizer and weights; a new one learns its vocabulary
+  // from the data and draws its weights.
+  std::optional<LoadedModel> source;
+  if (!config.train.init_from.empty()) {
+    source = load_fine_tune_source(config.train.init_from);
+    config.train.init_from_step = source->step;
+  }
+  Tokenizer tok = source ? source->tokenizer
+                         : make_tokenizer(config.train, task_of(config.model.arch), options.quiet);
+  // A fine-tuning run's vocab_size is the source's: a --vocab-size that differs is refused.
+  if (source)
+    check_keeps_source_config(config.train.init_from, source->config.model, config.model);
+  else
+    config.model.vocab_size = tok.vocab_size();
   config.model.validate();
   const std::string& out = options.out_dir;
   if (fs::exists(join_path(out, "config.json")))
@@ -114,10 +125,17 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
     throw Error(out + ": exists and is not empty; choose another --out");
 
   std::unique_ptr<Trainer> t(new Trainer(config, std::move(tok), options));
-  t->task_ = make_training_task(t->config_, t->tokenizer_);
   t->model_ = make_model(t->config_.model);
-  std::mt19937_64 init_rng(t->config_.train.seed);
-  t->model_->init(init_rng, t->config_.train.init_std);
+  if (source) {
+    check_keeps_source_parameters(config.train.init_from, *source, *t->model_);
+    copy_weights(*source->model, *t->model_);
+    source.reset();
+  } else {
+    std::mt19937_64 init_rng(t->config_.train.seed);
+    t->model_->init(init_rng, t->config_.train.init_std);
+  }
+  t->freeze_ = freeze_parameters(t->config_.train.freeze, *t->model_);
+  t->task_ = make_training_task(t->config_, t->tokenizer_);
   t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
   // The run directory appears whole or not at all: its files are written into a staging
   // directory that is renamed into place, so a kill during setup never leaves a directory that
@@ -145,6 +163,9 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
   config.train.validate();
   std::unique_ptr<Trainer> t(new Trainer(config, read_tokenizer(options.out_dir), options));
   t->model_ = make_model(t->config_.model);
+  // A fine-tuning run's step-0 weights are already in model_step0.safetensors: --init-from is
+  // never read again.
+  t->freeze_ = freeze_parameters(t->config_.train.freeze, *t->model_);
   t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
   const std::string state = join_path(options.out_dir, "train_state.safetensors");
   if (fs::exists(state)) {
@@ -196,9 +217,17 @@ TrainSummary Trainer::run() {
   };
   if (!options_.quiet) {
     std::ostringstream head;
-    head << (continuing_ ? "resuming at step " + std::to_string(step_) : std::string("training"))
-         << ": " << model_->parameter_count() << " parameters, vocab " << config_.model.vocab_size
-         << ", " << task_->describe() << " -> " << options_.out_dir;
+    const std::string& source = config_.train.init_from;
+    head << (continuing_       ? "resuming at step " + std::to_string(step_)
+             : !source.empty() ? "fine-tuning " + source + " (its step " +
+                                     std::to_string(config_.train.init_from_step) + ")"
+                               : std::string("training"))
+         << ": " << model_->parameter_count() << " parameters";
+    if (freeze_.frozen > 0)
+      head << " (" << freeze_.trainable << " trainable, " << freeze_.frozen
+           << " frozen: " << config_.train.freeze << ")";
+    head << ", vocab " << config_.model.vocab_size << ", " << task_->describe() << " -> "
+         << options_.out_dir;
     progress_.message(head.str());
   }
   Batch batch;

@@ -8,6 +8,7 @@
 #include "io/checkpoint.h"
 #include "tensor/graph.h"
 #include "train/adamw.h"
+#include "train/freeze.h"
 #include "train/progress.h"
 #include "train/train_state.h"
 #include "train/training_task.h"
@@ -31,7 +32,9 @@ struct TrainSummary {
 class Trainer {
  public:
   // A new run in `options.out_dir` (created; Error if it already holds a model). The vocabulary
-  // comes from the data (or is seed 003's alphabet); vocab_size is set from it.
+  // comes from the data (or is seed 003's alphabet); vocab_size is set from it. With
+  // config.train.init_from, the tokenizer and the step-0 weights are that model's instead
+  // (train/fine_tune.h). The groups config.train.freeze names are not trained (train/freeze.h).
   static std::unique_ptr<Trainer> start(RunConfig config, const TrainerOptions& options);
   // Continues the run saved in `options.out_dir`. `steps` (when given) extends or shortens it;
   // `data` (when given) replaces the saved data path.
@@ -55,6 +58,7 @@ class Trainer {
   TrainerOptions options_;
   std::unique_ptr<Model> model_;
   std::unique_ptr<AdamW> optimizer_;
+  FreezeCounts freeze_;
   std::unique_ptr<TrainingTask> task_;
   TrainingRngs rngs_;
   int64_t step_ = 0;

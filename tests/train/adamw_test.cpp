@@ -56,7 +56,8 @@ TEST(GradClip, NormOfALargeGradient) {
     want += double(a->grad.data[i]) * a->grad.data[i];
   }
   for (int64_t i = 0; i < 7; ++i) want += double(b->grad_ptr()[i] = 0.5f) * 0.5;
-  EXPECT_NEAR(global_grad_norm({{"a", a, ParamRole::kWeight}, {"b", b, ParamRole::kBias}}), std::sqrt(want), 1e-9);
+  EXPECT_NEAR(global_grad_norm({{"a", a, ParamRole::kWeight}, {"b", b, ParamRole::kBias}}),
+              std::sqrt(want), 1e-9);
 }
 
 // Clipping inside the update: step(lr, s) on gradient g equals step(lr) on gradient s * g.
@@ -74,6 +75,29 @@ TEST(AdamW, GradScaleEqualsScaledGradients) {
   };
   const auto scaled = run(2.0f, 0.25f), plain = run(0.5f, 1.0f);
   for (int i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(scaled[i], plain[i]);
+}
+
+// A frozen parameter (no gradient needed) is passed by: no update, no decay, its moments stay
+// zero, and its gradient buffer is neither read nor allocated by the norm or the NaN check.
+TEST(AdamW, PassesByParametersThatNeedNoGradient) {
+  TrainConfig c;
+  c.weight_decay = 0.1f;
+  Var frozen = make_var(Tensor({3}), false), trained = make_var(Tensor({3}), true);
+  for (int i = 0; i < 3; ++i) frozen->value.data[i] = trained->value.data[i] = 0.5f;
+  std::vector<Parameter> params = {{"frozen", frozen, ParamRole::kWeight},
+                                   {"trained", trained, ParamRole::kWeight}};
+  AdamW opt(params, c);
+  for (int i = 0; i < 3; ++i) trained->grad_ptr()[i] = 1.0f;
+  EXPECT_DOUBLE_EQ(global_grad_norm(params), std::sqrt(3.0));
+  EXPECT_EQ(first_non_finite_gradient(params), "(none)");
+  opt.step(0.01f);
+  EXPECT_TRUE(frozen->grad.empty());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(frozen->value.data[i], 0.5f);
+    EXPECT_EQ(opt.first_moments()[0].data[i], 0.0f);
+    EXPECT_EQ(opt.second_moments()[0].data[i], 0.0f);
+    EXPECT_NE(trained->value.data[i], 0.5f);
+  }
 }
 
 }  // namespace
