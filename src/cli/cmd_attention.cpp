@@ -263,6 +263,10 @@ void run_attention(const AttentionArgs& a) {
   if (a.kind != "encoder" && a.kind != "decoder" && a.kind != "cross")
     throw Error("--kind must be encoder, decoder or cross, got '" + a.kind + "'");
   LoadedModel model = load_model_dir(a.model);
+  if (model.config.model.arch == Arch::kBigram)
+    throw Error(a.model +
+                " is a bigram model: it has no attention (dikkat bigram shows its next-token "
+                "table)");
   if (translates(model)) return run_translation_attention(a, model);
   if (!a.target.empty())
     throw Error("--target: " + a.model + " is a language model, not a translator");

@@ -57,7 +57,8 @@ void run_probs(ProbsArgs a) {
   } else {
     if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model");
     const ModelText mt = window_of(std::move(model), a.text, dropped);
-    const std::span<const float> l = mt.model.model->decoder()->feed(mt.ids);
+    const auto decoder = mt.model.model->decoder();  // the logits live in the decoder
+    const std::span<const float> l = decoder->feed(mt.ids);
     logits.assign(l.begin(), l.end());
     if (dropped) seen = " — the model sees the last " + std::to_string(mt.ids.size()) + " tokens";
   }

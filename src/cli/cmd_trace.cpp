@@ -111,9 +111,12 @@ void print_next(const std::string& after, const std::vector<NextToken>& next, in
 void print_text(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
                 const std::vector<NextToken>& next) {
   const ModelConfig& c = mt.model.config.model;
-  std::printf("trace of \"%s\" through %s (%lld layers, %lld heads, n_embd %lld)\n\n",
-              a.text.c_str(), a.model.c_str(), (long long)c.n_layer, (long long)c.n_head,
-              (long long)c.n_embd);
+  std::printf("trace of \"%s\" through %s (%s)\n\n", a.text.c_str(), a.model.c_str(),
+              c.arch == Arch::kBigram
+                  ? ("a bigram table, vocab " + std::to_string(c.vocab_size)).c_str()
+                  : (std::to_string(c.n_layer) + " layers, " + std::to_string(c.n_head) +
+                     " heads, n_embd " + std::to_string(c.n_embd))
+                        .c_str());
   std::printf("step 1. token ids (%zu)\n", mt.ids.size());
   for (size_t i = 0; i < mt.ids.size(); ++i)
     std::printf("  %3zu %s -> %d\n", i + 1, fit_to_width(mt.labels[i], 4).c_str(), mt.ids[i]);

@@ -1,5 +1,6 @@
 #include "nn/architectures.h"
 
+#include "nn/bigram.h"
 #include "nn/gpt.h"
 #include "nn/model_task.h"
 #include "nn/rnn.h"
@@ -15,6 +16,8 @@ std::unique_ptr<Model> make_model(const ModelConfig& config) {
       return std::make_unique<Seq2seq>(config);
     case Arch::kRnn:
       return std::make_unique<Rnn>(config);
+    case Arch::kBigram:
+      return std::make_unique<Bigram>(config);
   }
   return nullptr;  // every Arch is handled above; the compiler warns when one is added
 }
@@ -22,6 +25,7 @@ std::unique_ptr<Model> make_model(const ModelConfig& config) {
 ModelTask task_of(Arch arch) {
   switch (arch) {
     case Arch::kGpt:
+    case Arch::kBigram:
       return ModelTask::kLanguageModel;
     case Arch::kSeq2seq:
     case Arch::kRnn:

@@ -13,8 +13,8 @@ const std::vector<ModelConfigField>& model_config_fields() {
   using M = ModelConfig;
   static const std::vector<ModelConfigField> fields = {
       {"arch",
-       "architecture: gpt (decoder-only), seq2seq (encoder-decoder transformer) or rnn "
-       "(recurrent encoder-decoder)",
+       "architecture: gpt (decoder-only), seq2seq (encoder-decoder transformer), rnn "
+       "(recurrent encoder-decoder) or bigram (a next-token table)",
        &M::arch},
       {"vocab_size", "vocabulary size (training sets it from the data)", &M::vocab_size},
       {"n_layer", "transformer blocks", &M::n_layer},

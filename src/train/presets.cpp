@@ -94,6 +94,24 @@ Preset demo() {
   return p;
 }
 
+// Seed 004's (and nanoGPT's bigram.py's) first model: a (V x V) next-token table, trained as
+// bigram.py trains it: blocks of 8, batches of 32, AdamW at 1e-2.
+Preset bigram() {
+  Preset p{"bigram", "a bigram language model: one (vocab x vocab) next-token table", {}, {}};
+  p.model.arch = Arch::kBigram;
+  p.model.context = 8;
+  p.train.batch_size = 32;
+  p.train.steps = 3000;
+  p.train.lr = 1e-2f;
+  p.train.min_lr = 1e-3f;
+  p.train.warmup_steps = 0;
+  p.train.weight_decay = 0.0f;
+  p.train.eval_every = 500;
+  p.train.eval_batches = 20;
+  p.train.sample_tokens = 100;
+  return p;
+}
+
 // The translation presets share the paper's recipe: ReLU FFN, sinusoidal positions, one joint
 // byte-level BPE with source embedding, target embedding and output projection tied, label
 // smoothing 0.1, Adam with beta2 0.98, warm-up then inverse square root. Pre-norm (trains
@@ -214,8 +232,8 @@ Preset transformer_base() {
 
 const std::vector<Preset>& all_presets() {
   static const std::vector<Preset> presets = {
-      seed248(),  shakespeare_cpu(), shakespeare_char(), gpt2_small(), demo(),
-      nmt_tiny(), nmt_small(),       transformer_base(), rnn_tiny(),   rnn_small()};
+      seed248(),   shakespeare_cpu(),  shakespeare_char(), gpt2_small(), demo(),  nmt_tiny(),
+      nmt_small(), transformer_base(), rnn_tiny(),         rnn_small(),  bigram()};
   return presets;
 }
 
@@ -227,6 +245,8 @@ const Preset& default_preset(Arch arch) {
       return find_preset("nmt-small");
     case Arch::kRnn:
       return find_preset("rnn-small");
+    case Arch::kBigram:
+      return find_preset("bigram");
   }
   return find_preset("shakespeare-cpu");  // every Arch is handled above
 }

@@ -1,0 +1,139 @@
+// dikkat bigram: a bigram model's table (seed 004's first model) as P(next | current), the
+// softmax of each row, drawn as a heatmap: rows the current token, columns the next.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/output_format.h"
+#include "error.h"
+#include "inspect/heatmap_svg.h"
+#include "inspect/terminal_heatmap.h"
+#include "inspect/token_labels.h"
+#include "io/checkpoint.h"
+#include "io/file_io.h"
+
+namespace dikkat {
+
+namespace {
+
+// The whole vocabulary is shown when it is this small (a character vocabulary); larger ones
+// need --text to choose the tokens.
+constexpr int64_t kWholeVocabulary = 96;
+// Up to this many tokens the terminal shows numbers; beyond, a compact heatmap.
+constexpr size_t kTableWithNumbers = 24;
+
+struct BigramArgs {
+  std::string model, text, svg;
+  bool no_color = false;
+  OutputFormat format = OutputFormat::kText;
+};
+
+// The tokens to show: those of --text, each once, in order of first appearance; else the whole
+// vocabulary.
+std::vector<int32_t> shown_tokens(const BigramArgs& a, const LoadedModel& m) {
+  const int64_t V = m.config.model.vocab_size;
+  std::vector<int32_t> ids;
+  if (a.text.empty()) {
+    if (V > kWholeVocabulary)
+      throw Error("--text: a vocabulary of " + std::to_string(V) +
+                  " tokens is too large to show whole; give --text to choose the tokens");
+    for (int32_t id = 0; id < V; ++id) ids.push_back(id);
+    return ids;
+  }
+  for (const int32_t id : m.tokenizer.encode(a.text, "--text"))
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  return ids;
+}
+
+void run_bigram(const BigramArgs& a) {
+  const LoadedModel m = load_model_dir(a.model);
+  if (m.config.model.arch != Arch::kBigram)
+    throw Error(a.model + " is not a bigram model (arch " +
+                enum_to_name(kArchNames, m.config.model.arch) +
+                "): dikkat attention shows what it looks at");
+  const std::vector<int32_t> ids = shown_tokens(a, m);
+  const int64_t V = m.config.model.vocab_size, n = int64_t(ids.size());
+  const float* table = m.model->token_embedding()->value.ptr();
+  std::vector<std::string> labels;
+  for (const int32_t id : ids) labels.push_back(visible_token(m.tokenizer.decode_text({&id, 1})));
+  // P(next | current) over the whole vocabulary, then the shown columns.
+  std::vector<float> probabilities(size_t(n * n));
+  for (int64_t r = 0; r < n; ++r) {
+    const float* row = table + int64_t(ids[size_t(r)]) * V;
+    const float top = *std::max_element(row, row + V);
+    double sum = 0.0;
+    for (int64_t j = 0; j < V; ++j) sum += std::exp(double(row[j] - top));
+    for (int64_t c = 0; c < n; ++c)
+      probabilities[size_t(r * n + c)] = float(std::exp(double(row[ids[size_t(c)]] - top)) / sum);
+  }
+  const float hi = std::max(*std::max_element(probabilities.begin(), probabilities.end()), 1e-6f);
+  if (!a.svg.empty()) {
+    HeatmapStyle style;
+    style.title = "Bigram table of " + a.model + ": P(next | current)";
+    style.x_label = "next token";
+    style.y_label = "current token";
+    style.color_bar_label = "probability";
+    style.hi = hi;
+    write_file_atomic(a.svg, heatmap_svg({"", labels, labels, n, n, probabilities}, style));
+  }
+  switch (a.format) {
+    case OutputFormat::kJson: {
+      nlohmann::json rows = nlohmann::json::array();
+      for (int64_t r = 0; r < n; ++r)
+        rows.push_back(
+            std::vector<float>(probabilities.begin() + r * n, probabilities.begin() + (r + 1) * n));
+      std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
+                                                   {"ids", ids},
+                                                   {"labels", labels},
+                                                   {"probabilities", rows}},
+                                    1)
+                              .c_str());
+      break;
+    }
+    case OutputFormat::kCsv:
+      std::printf("current,next,probability\n");
+      for (int64_t r = 0; r < n; ++r)
+        for (int64_t c = 0; c < n; ++c)
+          std::printf("%s,%s,%.9g\n", csv_field(labels[size_t(r)]).c_str(),
+                      csv_field(labels[size_t(c)]).c_str(),
+                      double(probabilities[size_t(r * n + c)]));
+      break;
+    case OutputFormat::kText: {
+      std::printf(
+          "Bigram table of %s: P(next | current), rows the current token, columns the next (%lld "
+          "of %lld tokens: rows sum to 1 over the whole vocabulary)\n\n",
+          a.model.c_str(), (long long)n, (long long)V);
+      const TerminalTable t{labels, labels, n, n, probabilities, 0.0f, hi, 2};
+      const bool color = stdout_wants_color(a.no_color);
+      std::fputs(size_t(n) <= kTableWithNumbers ? render_value_table(t, color).c_str()
+                                                : render_mini_heatmap(t, color).c_str(),
+                 stdout);
+      if (!a.svg.empty()) std::printf("\nwrote %s\n", a.svg.c_str());
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void add_bigram_command(CLI::App& app) {
+  auto args = std::make_shared<BigramArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "bigram", "a bigram model's next-token table, P(next | current), as a heatmap");
+  cmd->footer(
+      "Each row is the softmax of the table row of the current token: the probability of each\n"
+      "next token. --text chooses the tokens shown (each once, in order); without it the whole\n"
+      "vocabulary is shown when it has at most 96 tokens.");
+  cmd->add_option("--model", args->model, "model directory (trained with --arch bigram)")
+      ->required();
+  cmd->add_option("--text", args->text, "show the tokens of this text");
+  cmd->add_option("--svg", args->svg, "also draw the table as an SVG heatmap");
+  cmd->add_flag("--no-color", args->no_color, "no colours in the terminal");
+  add_format_option(*cmd, args->format);
+  cmd->callback([args] { run_bigram(*args); });
+}
+
+}  // namespace dikkat
