@@ -20,5 +20,7 @@ void add_tokenizer_command(CLI::App& app);
 // Translation quality: BLEU and chrF as sacreBLEU computes them.
 void add_score_command(CLI::App& app);
 void add_translate_command(CLI::App& app);
+// Several translators trained for the same time on the same data, side by side.
+void add_compare_command(CLI::App& app);
 
 }  // namespace dikkat

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   dikkat::add_tokenizer_command(app);
   dikkat::add_score_command(app);
   dikkat::add_translate_command(app);
+  dikkat::add_compare_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
