@@ -40,14 +40,16 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def train(args):
+def train(args, model_class=Seq2seq, config_of=full_config):
+    """Replays a dikkat run's batch shapes with `model_class(config_of(run's model))`: any model
+    whose forward takes (source, lengths, inputs) and returns (logits, extra)."""
     run = json.load(open(args.config))
-    cfg = full_config(run["model"])
+    cfg = config_of(run["model"])
     tc = run["train"]
     shapes = [json.loads(line) for line in open(args.metrics) if '"batch"' in line]
     shapes = shapes[: args.steps]
     torch.manual_seed(0)
-    model = Seq2seq(cfg)
+    model = model_class(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=tc["lr"], betas=(tc["beta1"], tc["beta2"]),
                            eps=tc["adam_eps"], foreach=True)
     V = cfg["vocab_size"]

@@ -88,6 +88,26 @@ std::string number_pairs(int count, uint64_t seed) {
   return out.str();
 }
 
+WholeAndKilled train_whole_and_killed(const TempDir& tmp, const std::string& flags,
+                                      const std::string& resume_flags,
+                                      const std::vector<int64_t>& kill_at) {
+  WholeAndKilled r;
+  const auto whole = run_dikkat("train --out " + tmp.file("whole") + " " + flags);
+  EXPECT_EQ(whole.exit_code, 0) << whole.err;
+  const std::string dir = tmp.file("killed");
+  for (size_t round = 0; round < kill_at.size(); ++round) {
+    const std::string args = round == 0 ? "train --out " + dir + " " + flags
+                                        : "train --resume " + dir + " " + resume_flags;
+    if (!run_and_kill_at_step(args, dir, kill_at[round])) break;
+    ++r.kills;
+  }
+  const auto last = run_dikkat("train --resume " + dir + " " + resume_flags);
+  EXPECT_EQ(last.exit_code, 0) << last.err;
+  r.whole = read_metrics(tmp.file("whole"));
+  r.killed = read_metrics(dir);
+  return r;
+}
+
 std::vector<nlohmann::json> read_metrics(const std::string& run_dir) {
   std::ifstream in(run_dir + "/metrics.jsonl");
   std::vector<nlohmann::json> lines;

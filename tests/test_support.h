@@ -56,6 +56,18 @@ void expect_same_train_losses(const std::vector<nlohmann::json>& a,
 // Starts `dikkat <args>` (a run writing to `run_dir`) and kills it with SIGKILL once its
 // metrics.jsonl reaches `step` (or after 60 s). Returns false when it finished first.
 bool run_and_kill_at_step(const std::string& args, const std::string& run_dir, int64_t step);
+// The SIGKILL test every architecture gets: `dikkat train --out <whole> <flags>` runs
+// uninterrupted; then into <killed> it is killed at each step of `kill_at` in turn (the first
+// start with `flags`, each later one `train --resume <killed> <resume_flags>`) and finally resumed
+// to the end. Returns both runs' metrics and how many kills landed before the run finished.
+struct WholeAndKilled {
+  std::vector<nlohmann::json> whole, killed;
+  int kills = 0;
+};
+WholeAndKilled train_whole_and_killed(const TempDir& tmp, const std::string& flags,
+                                      const std::string& resume_flags,
+                                      const std::vector<int64_t>& kill_at);
+
 // The last step logged in a run's metrics.jsonl (-1 when none), ignoring a line cut by a kill.
 int64_t last_logged_step(const std::string& run_dir);
 

@@ -26,6 +26,20 @@ int64_t Model::parameter_count() const {
   return n;
 }
 
+Batch translation_batch(std::span<const int32_t> source, std::span<const int32_t> target,
+                        int32_t end_token) {
+  Batch b;
+  b.rows = 1;
+  b.source.assign(source.begin(), source.end());
+  b.source.push_back(end_token);
+  b.source_time = int64_t(b.source.size());
+  b.source_lengths = {int32_t(b.source_time)};
+  b.inputs = {end_token};
+  b.inputs.insert(b.inputs.end(), target.begin(), target.end());
+  b.time = int64_t(b.inputs.size());
+  return b;
+}
+
 TranslationPass Model::translation_pass(std::span<const int32_t>, std::span<const int32_t>,
                                         int32_t) const {
   throw Error("a language model has no source sentence: this view is for translation models");

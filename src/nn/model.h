@@ -29,6 +29,12 @@ struct Batch {
   std::vector<int32_t> source, source_lengths;
 };
 
+// One sentence pair as a batch of one row, as the look-inside commands run it: the source with
+// the end token after it, decoder inputs <end> + target (so position t predicts target[t], and
+// the end token after the last), no targets.
+Batch translation_batch(std::span<const int32_t> source, std::span<const int32_t> target,
+                        int32_t end_token);
+
 class Model {
  public:
   virtual ~Model() = default;

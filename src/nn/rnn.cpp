@@ -242,15 +242,7 @@ Var Rnn::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const 
 
 TranslationPass Rnn::translation_pass(std::span<const int32_t> source,
                                       std::span<const int32_t> target, int32_t end_token) const {
-  Batch b;
-  b.rows = 1;
-  b.source.assign(source.begin(), source.end());
-  b.source.push_back(end_token);
-  b.source_time = int64_t(b.source.size());
-  b.source_lengths = {int32_t(b.source_time)};
-  b.inputs = {end_token};
-  b.inputs.insert(b.inputs.end(), target.begin(), target.end());
-  b.time = int64_t(b.inputs.size());
+  const Batch b = translation_batch(source, target, end_token);
   Graph g = Graph::inference();
   TranslationPass pass;
   Tensor alignment;

@@ -10,13 +10,7 @@ namespace dikkat {
 void Seq2seqDecoder::start(std::span<const int32_t> source, std::span<const int32_t> lengths,
                            int64_t rows, int64_t time) {
   const ModelConfig& c = model_.config();
-  if (rows < 1 || int64_t(lengths.size()) != rows || int64_t(source.size()) != rows * time)
-    throw Error("translation decoder: " + std::to_string(rows) + " rows need " +
-                std::to_string(rows * time) + " source ids and " + std::to_string(rows) +
-                " lengths");
-  if (time > c.context)
-    throw Error("translation decoder: a source of " + std::to_string(time) +
-                " tokens exceeds the context of " + std::to_string(c.context));
+  check_decoder_start(source, lengths, rows, time, c.context);
   Graph g = Graph::inference();
   const Var memory = model_.encode(g, source, lengths, rows, time, nullptr, nullptr);
   rows_ = rows;

@@ -1,8 +1,22 @@
 #include "nn/translation_decoder.h"
 
 #include <algorithm>
+#include <string>
+
+#include "error.h"
 
 namespace dikkat {
+
+void check_decoder_start(std::span<const int32_t> source, std::span<const int32_t> lengths,
+                         int64_t rows, int64_t time, int64_t context) {
+  if (rows < 1 || int64_t(lengths.size()) != rows || int64_t(source.size()) != rows * time)
+    throw Error("translation decoder: " + std::to_string(rows) + " rows need " +
+                std::to_string(rows * time) + " source ids and " + std::to_string(rows) +
+                " lengths");
+  if (time > context)
+    throw Error("translation decoder: a source of " + std::to_string(time) +
+                " tokens exceeds the context of " + std::to_string(context));
+}
 
 Var select_batch_rows(const Var& from, std::span<const int32_t> keep) {
   if (!from) return nullptr;

@@ -48,6 +48,11 @@ class TranslationDecoder {
   virtual int64_t capacity() const = 0;  // the most target positions a row may take
 };
 
+// Error unless `source` holds rows x time ids with one length per row, within `context`: what
+// every decoder's start() checks first.
+void check_decoder_start(std::span<const int32_t> source, std::span<const int32_t> lengths,
+                         int64_t rows, int64_t time, int64_t context);
+
 // A new tensor whose row r (first axis) is row keep[r] of `from` (null stays null): how decoders
 // follow select_rows through their caches.
 Var select_batch_rows(const Var& from, std::span<const int32_t> keep);

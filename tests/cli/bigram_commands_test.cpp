@@ -86,24 +86,14 @@ TEST(BigramCommands, TrainGenerateEvalAndTheTable) {
 TEST(BigramCommands, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
   testing::TempDir tmp;
   testing::write_text(tmp.file("text.txt"), some_text());
-  const std::string run = " --arch bigram --data " + tmp.file("text.txt") +
-                          " --steps 3000 --eval-every 1000 --save-every 100 --seed 5 --threads 1"
-                          " --quiet";
-  ASSERT_EQ(run_dikkat("train --out " + tmp.file("whole") + run).exit_code, 0);
-  const std::string dir = tmp.file("killed");
-  int kills = 0;
-  for (int round = 0; round < 3; ++round) {
-    const std::string args =
-        round == 0 ? "train --out " + dir + run : "train --resume " + dir + " --threads 1 --quiet";
-    if (!testing::run_and_kill_at_step(args, dir, 700 + 900 * round)) break;
-    ++kills;
-  }
-  ASSERT_GE(kills, 1);
-  const auto final_run = run_dikkat("train --resume " + dir + " --threads 1 --quiet");
-  ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
-  const auto a = read_metrics(tmp.file("whole")), b = read_metrics(dir);
-  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
-  EXPECT_EQ(a.back()["val_loss"].get<double>(), b.back()["val_loss"].get<double>());
+  const auto r = testing::train_whole_and_killed(
+      tmp,
+      "--arch bigram --data " + tmp.file("text.txt") +
+          " --steps 3000 --eval-every 1000 --save-every 100 --seed 5 --threads 1 --quiet",
+      "--threads 1 --quiet", {700, 1600, 2500});
+  ASSERT_GE(r.kills, 1);
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(r.whole, r.killed));
+  EXPECT_EQ(r.whole.back()["val_loss"].get<double>(), r.killed.back()["val_loss"].get<double>());
 }
 
 }  // namespace

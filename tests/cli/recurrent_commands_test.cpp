@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "cli/trained_translator_suite.h"
 #include "io/checkpoint.h"
 #include "io/file_io.h"
 #include "test_support.h"
@@ -21,25 +22,10 @@ using testing::run_dikkat;
 using testing::shell_quote;
 
 // One GRU model with Bahdanau attention (rnn-tiny) shared by the tests of this suite.
-class RecurrentCommands : public ::testing::Test {
+class RecurrentCommands : public testing::TrainedTranslatorSuite<RecurrentCommands> {
  public:
-  static std::string file(const std::string& name) { return dir_->file(name); }
-
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    testing::write_text(file("train.tsv"), number_pairs(400, 1));
-    testing::write_text(file("dev.tsv"), number_pairs(40, 2));
-    const auto r = run_dikkat("train --arch rnn --preset rnn-tiny --data " + file("train.tsv") +
-                              " --valid " + file("dev.tsv") + " --out " + file("model") +
-                              " --steps 150 --eval-every 50 --threads 2 --quiet");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() { delete dir_; }
-  static std::string model() { return shell_quote(file("model")); }
-  static testing::TempDir* dir_;
+  static constexpr const char* kPresetFlags = "--arch rnn --preset rnn-tiny";
 };
-testing::TempDir* RecurrentCommands::dir_ = nullptr;
 
 TEST_F(RecurrentCommands, TrainingLogsLossAndTranslationQuality) {
   const auto config = nlohmann::json::parse(read_file(file("model") + "/config.json"));
@@ -175,25 +161,15 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(RecurrentTraining, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
   testing::TempDir tmp;
   testing::write_text(tmp.file("pairs.tsv"), number_pairs(300, 4));
-  const std::string run = " --arch rnn --preset rnn-tiny --cell lstm --data " +
-                          tmp.file("pairs.tsv") +
-                          " --steps 120 --eval-every 40 --save-every 10 --dropout 0.1 --seed 3"
-                          " --eval-sentences 5 --threads 1 --quiet";
-  ASSERT_EQ(run_dikkat("train --out " + tmp.file("whole") + run).exit_code, 0);
-  const std::string dir = tmp.file("killed");
-  int kills = 0;
-  for (int round = 0; round < 4; ++round) {
-    const std::string args =
-        round == 0 ? "train --out " + dir + run : "train --resume " + dir + " --threads 1 --quiet";
-    if (!testing::run_and_kill_at_step(args, dir, 25 + 30 * round)) break;
-    ++kills;
-  }
-  ASSERT_GE(kills, 2);
-  const auto final_run = run_dikkat("train --resume " + dir + " --threads 1 --quiet");
-  ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
-  const auto a = read_metrics(tmp.file("whole")), b = read_metrics(dir);
-  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
-  EXPECT_EQ(a.back()["val_loss"].get<double>(), b.back()["val_loss"].get<double>());
+  const auto r = testing::train_whole_and_killed(
+      tmp,
+      "--arch rnn --preset rnn-tiny --cell lstm --data " + tmp.file("pairs.tsv") +
+          " --steps 120 --eval-every 40 --save-every 10 --dropout 0.1 --seed 3"
+          " --eval-sentences 5 --threads 1 --quiet",
+      "--threads 1 --quiet", {25, 55, 85, 115});
+  ASSERT_GE(r.kills, 2);
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(r.whole, r.killed));
+  EXPECT_EQ(r.whole.back()["val_loss"].get<double>(), r.killed.back()["val_loss"].get<double>());
 }
 
 // bf16 matrix multiplies (the input projections; fp32 where the CPU has no bf16) end where fp32

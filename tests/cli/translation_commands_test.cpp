@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "cli/trained_translator_suite.h"
 #include "io/checkpoint.h"
 #include "io/file_io.h"
 #include "test_support.h"
@@ -20,26 +21,11 @@ using testing::read_metrics;
 using testing::run_dikkat;
 using testing::shell_quote;
 
-// One trained model shared by the tests of this file (training it takes about a second).
-class TranslationCommands : public ::testing::Test {
+// One transformer (nmt-tiny) shared by the tests of this suite.
+class TranslationCommands : public testing::TrainedTranslatorSuite<TranslationCommands> {
  public:
-  static std::string file(const std::string& name) { return dir_->file(name); }
-
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    testing::write_text(file("train.tsv"), number_pairs(400, 1));
-    testing::write_text(file("dev.tsv"), number_pairs(40, 2));
-    const auto r = run_dikkat("train --arch seq2seq --preset nmt-tiny --data " + file("train.tsv") +
-                              " --valid " + file("dev.tsv") + " --out " + file("model") +
-                              " --steps 150 --eval-every 50 --threads 2 --quiet");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() { delete dir_; }
-  static std::string model() { return shell_quote(file("model")); }
-  static testing::TempDir* dir_;
+  static constexpr const char* kPresetFlags = "--arch seq2seq --preset nmt-tiny";
 };
-testing::TempDir* TranslationCommands::dir_ = nullptr;
 
 TEST_F(TranslationCommands, TrainingLogsLossAndTranslationQualityAtEachEvaluation) {
   const auto config = nlohmann::json::parse(read_file(file("model") + "/config.json"));
@@ -223,25 +209,16 @@ TEST(TranslationTraining, Bf16EndsCloseToFp32) {
 TEST(TranslationTraining, KilledWithSigkillAndResumedEndsLikeAnUninterruptedRun) {
   testing::TempDir tmp;
   testing::write_text(tmp.file("pairs.tsv"), number_pairs(300, 4));
-  const std::string run = " --arch seq2seq --preset nmt-tiny --data " + tmp.file("pairs.tsv") +
-                          " --steps 120 --eval-every 40 --save-every 10 --dropout 0.1 --seed 3"
-                          " --eval-sentences 5 --threads 1 --quiet";
-  ASSERT_EQ(run_dikkat("train --out " + tmp.file("whole") + run).exit_code, 0);
-  const std::string dir = tmp.file("killed");
-  int kills = 0;
-  for (int round = 0; round < 4; ++round) {
-    const std::string args =
-        round == 0 ? "train --out " + dir + run : "train --resume " + dir + " --threads 1 --quiet";
-    if (!testing::run_and_kill_at_step(args, dir, 25 + 30 * round)) break;
-    ++kills;
-  }
-  ASSERT_GE(kills, 2);
-  const auto final_run = run_dikkat("train --resume " + dir + " --threads 1 --quiet");
-  ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
-  const auto a = read_metrics(tmp.file("whole")), b = read_metrics(dir);
-  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(a, b));
-  EXPECT_EQ(a.back()["val_loss"].get<double>(), b.back()["val_loss"].get<double>());
-  EXPECT_EQ(a.back()["val_bleu"].get<double>(), b.back()["val_bleu"].get<double>());
+  const auto r = testing::train_whole_and_killed(
+      tmp,
+      "--arch seq2seq --preset nmt-tiny --data " + tmp.file("pairs.tsv") +
+          " --steps 120 --eval-every 40 --save-every 10 --dropout 0.1 --seed 3"
+          " --eval-sentences 5 --threads 1 --quiet",
+      "--threads 1 --quiet", {25, 55, 85, 115});
+  ASSERT_GE(r.kills, 2);
+  ASSERT_NO_FATAL_FAILURE(testing::expect_same_train_losses(r.whole, r.killed));
+  EXPECT_EQ(r.whole.back()["val_loss"].get<double>(), r.killed.back()["val_loss"].get<double>());
+  EXPECT_EQ(r.whole.back()["val_bleu"].get<double>(), r.killed.back()["val_bleu"].get<double>());
 }
 
 }  // namespace

@@ -12,39 +12,18 @@
 #include "io/safetensors.h"
 #include "nn/architectures.h"
 #include "nn/model_task.h"
+#include "nn/translation_fixture.h"
 #include "tensor/ops.h"
 #include "test_support.h"
 
 namespace dikkat {
 namespace {
 
-struct Fixture {
-  SafetensorsReader file;
-  std::unique_ptr<Rnn> model;
-  Batch batch;
-};
+using Fixture = testing::TranslationFixture<Rnn>;
+using testing::expect_close;
 
 Fixture load_fixture(const std::string& name) {
-  SafetensorsReader file = SafetensorsReader::open(testing::fixture_path(name));
-  auto model = testing::fixture_model<Rnn>(file);
-  Batch b;
-  b.rows = file.entry("input").shape[0];
-  b.time = file.entry("input").shape[1];
-  b.source_time = file.entry("source").shape[1];
-  b.inputs = file.i32("input");
-  b.targets = file.i32("target");
-  b.source = file.i32("source");
-  b.source_lengths = file.i32("source_lengths");
-  return {std::move(file), std::move(model), std::move(b)};
-}
-
-void expect_close(const Tensor& got, const Tensor& want, float tolerance, const std::string& what) {
-  ASSERT_EQ(got.shape, want.shape) << what;
-  for (int64_t i = 0; i < want.numel(); ++i) {
-    const float err = std::fabs(got.data[i] - want.data[i]);
-    ASSERT_TRUE(err <= tolerance || err <= 10 * tolerance * std::fabs(want.data[i]))
-        << what << "[" << i << "]: " << got.data[i] << " vs PyTorch " << want.data[i];
-  }
+  return testing::load_translation_fixture<Rnn>(name);
 }
 
 const char* const kFixtures[] = {"rnn_gru_bahdanau.safetensors", "rnn_lstm_luong.safetensors",

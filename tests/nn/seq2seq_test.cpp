@@ -11,39 +11,18 @@
 #include "error.h"
 #include "io/safetensors.h"
 #include "nn/architectures.h"
+#include "nn/translation_fixture.h"
 #include "tensor/ops.h"
 #include "test_support.h"
 
 namespace dikkat {
 namespace {
 
-struct Fixture {
-  SafetensorsReader file;
-  std::unique_ptr<Seq2seq> model;
-  Batch batch;
-};
+using Fixture = testing::TranslationFixture<Seq2seq>;
+using testing::expect_close;
 
 Fixture load_fixture(const std::string& name) {
-  SafetensorsReader file = SafetensorsReader::open(testing::fixture_path(name));
-  auto model = testing::fixture_model<Seq2seq>(file);
-  Batch b;
-  b.rows = file.entry("input").shape[0];
-  b.time = file.entry("input").shape[1];
-  b.source_time = file.entry("source").shape[1];
-  b.inputs = file.i32("input");
-  b.targets = file.i32("target");
-  b.source = file.i32("source");
-  b.source_lengths = file.i32("source_lengths");
-  return {std::move(file), std::move(model), std::move(b)};
-}
-
-void expect_close(const Tensor& got, const Tensor& want, float tolerance, const std::string& what) {
-  ASSERT_EQ(got.shape, want.shape) << what;
-  for (int64_t i = 0; i < want.numel(); ++i) {
-    const float err = std::fabs(got.data[i] - want.data[i]);
-    ASSERT_TRUE(err <= tolerance || err <= 10 * tolerance * std::fabs(want.data[i]))
-        << what << "[" << i << "]: " << got.data[i] << " vs PyTorch " << want.data[i];
-  }
+  return testing::load_translation_fixture<Seq2seq>(name);
 }
 
 class Seq2seqMatchesPyTorch : public ::testing::TestWithParam<std::string> {};
@@ -52,10 +31,9 @@ TEST_P(Seq2seqMatchesPyTorch, LogitsLossAndEveryGradient) {
   Fixture f = load_fixture(GetParam());
   Graph g;
   Var logits = f.model->forward(g, f.batch, nullptr);
-  const CrossEntropyLoss loss =
-      cross_entropy(g, logits, f.batch.targets,
-                    {.ignore_id = kIgnoredTarget,
-                     .label_smoothing = f.model->config().label_smoothing});
+  const CrossEntropyLoss loss = cross_entropy(
+      g, logits, f.batch.targets,
+      {.ignore_id = kIgnoredTarget, .label_smoothing = f.model->config().label_smoothing});
   g.backward(loss.loss);
   expect_close(logits->value, f.file.f32("logits"), 1e-4f, "logits");
   EXPECT_NEAR(loss.loss->value.data[0], f.file.f32("loss").data[0], 1e-5);
@@ -67,9 +45,9 @@ TEST_P(Seq2seqMatchesPyTorch, LogitsLossAndEveryGradient) {
     checked += got.numel();
   }
   EXPECT_EQ(checked, f.model->parameter_count());
-  EXPECT_EQ(f.file.entries().size(),
-            2 * f.model->parameters().size() + 6 + 2 * size_t(f.model->config().n_layer) +
-                size_t(f.model->config().n_encoder_layer));
+  EXPECT_EQ(f.file.entries().size(), 2 * f.model->parameters().size() + 6 +
+                                         2 * size_t(f.model->config().n_layer) +
+                                         size_t(f.model->config().n_encoder_layer));
 }
 
 TEST_P(Seq2seqMatchesPyTorch, EveryAttentionTable) {

@@ -23,6 +23,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from make_fixtures import FIXTURE_DIR, draw_params, read_safetensors, write_safetensors  # noqa: E402
+from make_seq2seq_fixtures import padded_batch  # noqa: E402
 from rnn_reference import Rnn, full_config, loss_of  # noqa: E402
 
 # name -> (config, source lengths, target lengths, seed)
@@ -54,16 +55,6 @@ FIXTURES = {
 
 def fixture_params(model, seed):
     return draw_params(model.dikkat_names().items(), seed, lambda name: False)
-
-
-def padded_batch(V, source_lengths, target_lengths):
-    B, S, T = len(source_lengths), max(source_lengths), max(target_lengths)
-    source = torch.randint(0, V, (B, S), dtype=torch.int64)
-    inputs = torch.randint(0, V, (B, T), dtype=torch.int64)
-    targets = torch.randint(0, V, (B, T), dtype=torch.int64)
-    for b in range(B):
-        targets[b, target_lengths[b]:] = -1
-    return source, torch.tensor(source_lengths), inputs, targets
 
 
 def run(cfg, params, source, lengths, inputs, targets, dtype):

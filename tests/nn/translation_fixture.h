@@ -1,0 +1,50 @@
+#pragma once
+// A translation model's PyTorch fixture (tests/reference/make_seq2seq_fixtures.py,
+// make_rnn_fixtures.py): the model its config describes holding its parameters, the padded batch,
+// and a comparison with PyTorch's numbers.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "io/safetensors.h"
+#include "nn/model.h"
+#include "test_support.h"
+
+namespace dikkat::testing {
+
+template <typename M>
+struct TranslationFixture {
+  SafetensorsReader file;
+  std::unique_ptr<M> model;
+  Batch batch;
+};
+
+template <typename M>
+TranslationFixture<M> load_translation_fixture(const std::string& name) {
+  SafetensorsReader file = SafetensorsReader::open(fixture_path(name));
+  auto model = fixture_model<M>(file);
+  Batch b;
+  b.rows = file.entry("input").shape[0];
+  b.time = file.entry("input").shape[1];
+  b.source_time = file.entry("source").shape[1];
+  b.inputs = file.i32("input");
+  b.targets = file.i32("target");
+  b.source = file.i32("source");
+  b.source_lengths = file.i32("source_lengths");
+  return {std::move(file), std::move(model), std::move(b)};
+}
+
+// Every element within `tolerance`, absolute or (ten times) relative to PyTorch's value.
+inline void expect_close(const Tensor& got, const Tensor& want, float tolerance,
+                         const std::string& what) {
+  ASSERT_EQ(got.shape, want.shape) << what;
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    const float err = std::fabs(got.data[i] - want.data[i]);
+    ASSERT_TRUE(err <= tolerance || err <= 10 * tolerance * std::fabs(want.data[i]))
+        << what << "[" << i << "]: " << got.data[i] << " vs PyTorch " << want.data[i];
+  }
+}
+
+}  // namespace dikkat::testing
