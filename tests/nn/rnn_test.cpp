@@ -35,21 +35,8 @@ TEST_P(RnnMatchesPyTorch, LogitsLossEveryGradientAndTheAlignment) {
   Fixture f = load_fixture(GetParam());
   Graph g;
   Tensor alignment;
-  const Var logits = f.model->forward(g, f.batch, nullptr, &alignment);
-  const CrossEntropyLoss loss = cross_entropy(
-      g, logits, f.batch.targets,
-      {.ignore_id = kIgnoredTarget, .label_smoothing = f.model->config().label_smoothing});
-  g.backward(loss.loss);
-  expect_close(logits->value, f.file.f32("logits"), 1e-4f, "logits");
-  EXPECT_NEAR(loss.loss->value.data[0], f.file.f32("loss").data[0], 1e-5);
-  int64_t checked = 0;
-  for (const auto& p : f.model->parameters()) {
-    Tensor got(p.var->value.shape);
-    std::copy_n(p.var->grad_ptr(), got.numel(), got.ptr());
-    expect_close(got, f.file.f32("grad/" + p.name, p.var->value.shape), 1e-4f, p.name);
-    checked += got.numel();
-  }
-  EXPECT_EQ(checked, f.model->parameter_count());
+  testing::expect_logits_loss_and_gradients(f, g,
+                                            f.model->forward(g, f.batch, nullptr, &alignment));
   const bool attends = f.model->config().attention != RecurrentAttention::kNone;
   ASSERT_EQ(f.file.entries().count("alignment") > 0, attends);
   EXPECT_EQ(f.file.entries().size(), 2 * f.model->parameters().size() + 6 + (attends ? 1 : 0));

@@ -30,21 +30,7 @@ class Seq2seqMatchesPyTorch : public ::testing::TestWithParam<std::string> {};
 TEST_P(Seq2seqMatchesPyTorch, LogitsLossAndEveryGradient) {
   Fixture f = load_fixture(GetParam());
   Graph g;
-  Var logits = f.model->forward(g, f.batch, nullptr);
-  const CrossEntropyLoss loss = cross_entropy(
-      g, logits, f.batch.targets,
-      {.ignore_id = kIgnoredTarget, .label_smoothing = f.model->config().label_smoothing});
-  g.backward(loss.loss);
-  expect_close(logits->value, f.file.f32("logits"), 1e-4f, "logits");
-  EXPECT_NEAR(loss.loss->value.data[0], f.file.f32("loss").data[0], 1e-5);
-  int64_t checked = 0;
-  for (const auto& p : f.model->parameters()) {
-    Tensor got(p.var->value.shape);
-    std::copy_n(p.var->grad_ptr(), got.numel(), got.ptr());
-    expect_close(got, f.file.f32("grad/" + p.name, p.var->value.shape), 1e-4f, p.name);
-    checked += got.numel();
-  }
-  EXPECT_EQ(checked, f.model->parameter_count());
+  testing::expect_logits_loss_and_gradients(f, g, f.model->forward(g, f.batch, nullptr));
   EXPECT_EQ(f.file.entries().size(), 2 * f.model->parameters().size() + 6 +
                                          2 * size_t(f.model->config().n_layer) +
                                          size_t(f.model->config().n_encoder_layer));

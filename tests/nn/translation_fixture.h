@@ -10,6 +10,7 @@
 
 #include "io/safetensors.h"
 #include "nn/model.h"
+#include "tensor/ops.h"
 #include "test_support.h"
 
 namespace dikkat::testing {
@@ -45,6 +46,26 @@ inline void expect_close(const Tensor& got, const Tensor& want, float tolerance,
     ASSERT_TRUE(err <= tolerance || err <= 10 * tolerance * std::fabs(want.data[i]))
         << what << "[" << i << "]: " << got.data[i] << " vs PyTorch " << want.data[i];
   }
+}
+
+// Runs `logits` (the model's forward on a recording graph) through the label-smoothed loss and
+// its backward, then compares logits, loss and every parameter gradient with the fixture's.
+template <typename M>
+void expect_logits_loss_and_gradients(TranslationFixture<M>& f, Graph& g, const Var& logits) {
+  const CrossEntropyLoss loss = cross_entropy(
+      g, logits, f.batch.targets,
+      {.ignore_id = kIgnoredTarget, .label_smoothing = f.model->config().label_smoothing});
+  g.backward(loss.loss);
+  expect_close(logits->value, f.file.f32("logits"), 1e-4f, "logits");
+  EXPECT_NEAR(loss.loss->value.data[0], f.file.f32("loss").data[0], 1e-5);
+  int64_t checked = 0;
+  for (const auto& p : f.model->parameters()) {
+    Tensor got(p.var->value.shape);
+    std::copy_n(p.var->grad_ptr(), got.numel(), got.ptr());
+    expect_close(got, f.file.f32("grad/" + p.name, p.var->value.shape), 1e-4f, p.name);
+    checked += got.numel();
+  }
+  EXPECT_EQ(checked, f.model->parameter_count());
 }
 
 }  // namespace dikkat::testing
