@@ -86,15 +86,19 @@ void run_train(const TrainArgs& a) {
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "train", "train a GPT on a text, or a translator (--arch seq2seq) on sentence pairs");
+      "train",
+      "train a language model on a text (a GPT, or --arch bigram), or a translator (--arch "
+      "seq2seq, or the recurrent --arch rnn) on sentence pairs");
   cmd->footer(
       "The vocabulary is the set of characters in --data (the seed248 preset uses its fixed\n"
       "32-symbol alphabet instead); --tokenizer bpe:N learns a byte-level BPE of N tokens from\n"
       "the data first, and --tokenizer FILE uses a saved one (tokenizer.json or .tiktoken).\n"
       "The output directory receives config.json, tokenizer.json,\n"
       "model.safetensors, model_step0.safetensors (untrained), train_state.safetensors and\n"
-      "metrics.jsonl. With --arch seq2seq, --data holds source<TAB>target lines and the\n"
-      "presets nmt-tiny / nmt-small apply (docs/translation.md).\n"
+      "metrics.jsonl. With --arch seq2seq or rnn, --data holds source<TAB>target lines and the\n"
+      "presets nmt-tiny / nmt-small or rnn-tiny / rnn-small apply (docs/translation.md);\n"
+      "--arch rnn takes --cell gru|lstm, --attention none|bahdanau|luong, --hidden, --layers\n"
+      "and --bidirectional.\n"
       "Runs with the same --seed and --threads give identical losses; a run\n"
       "stopped at any moment continues exactly with --resume DIR.\n"
       "--init-from DIR fine-tunes a trained model on --data: its weights and tokenizer, its\n"

@@ -24,7 +24,9 @@ void keep_freed_memory_for_reuse() {
 
 int main(int argc, char** argv) {
   keep_freed_memory_for_reuse();
-  CLI::App app{"dikkat: train, run and look inside transformer models (GPTs and translators)"};
+  CLI::App app{
+      "dikkat: train, run and look inside transformer models (GPTs and translators) and the "
+      "baselines they are measured against (recurrent translators, the bigram model)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "dikkat 0.1.0");
   // A flag given twice takes its last value, so a script can append overrides to a command.
