@@ -1,7 +1,6 @@
 // dikkat bigram: a bigram model's table (seed 004's first model) as P(next | current), the
 // softmax of each row, drawn as a heatmap: rows the current token, columns the next.
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -10,6 +9,7 @@
 #include "cli/output_format.h"
 #include "error.h"
 #include "inspect/heatmap_svg.h"
+#include "inspect/next_token.h"
 #include "inspect/terminal_heatmap.h"
 #include "inspect/token_labels.h"
 #include "io/checkpoint.h"
@@ -62,12 +62,10 @@ void run_bigram(const BigramArgs& a) {
   // P(next | current) over the whole vocabulary, then the shown columns.
   std::vector<float> probabilities(size_t(n * n));
   for (int64_t r = 0; r < n; ++r) {
-    const float* row = table + int64_t(ids[size_t(r)]) * V;
-    const float top = *std::max_element(row, row + V);
-    double sum = 0.0;
-    for (int64_t j = 0; j < V; ++j) sum += std::exp(double(row[j] - top));
+    const std::vector<double> next =
+        next_token_distribution(table + int64_t(ids[size_t(r)]) * V, V, 1.0f);
     for (int64_t c = 0; c < n; ++c)
-      probabilities[size_t(r * n + c)] = float(std::exp(double(row[ids[size_t(c)]] - top)) / sum);
+      probabilities[size_t(r * n + c)] = float(next[size_t(ids[size_t(c)])]);
   }
   const float hi = std::max(*std::max_element(probabilities.begin(), probabilities.end()), 1e-6f);
   if (!a.svg.empty()) {

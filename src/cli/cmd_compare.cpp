@@ -79,7 +79,7 @@ const Contender& find_contender(const std::string& name) {
 struct CompareArgs {
   std::string data, valid, out;
   std::vector<std::string> tests;
-  std::string models = "transformer,gru-bahdanau,gru-none";
+  std::vector<std::string> models = {"transformer", "gru-bahdanau", "gru-none"};
   std::string size = "small";
   double minutes = 0;
   int64_t steps = 1000000;
@@ -87,17 +87,6 @@ struct CompareArgs {
   int threads = 0, jobs = 1;
   bool reverse = false;
 };
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t from = 0;
-  while (from <= s.size()) {
-    const size_t comma = std::min(s.find(',', from), s.size());
-    if (comma > from) out.push_back(s.substr(from, comma - from));
-    from = comma + 1;
-  }
-  return out;
-}
 
 // A test set as compare uses it: the source and reference columns, written once as <name>.src
 // and <name>.ref in the output directory (so `dikkat score` can rescore any model's .hyp).
@@ -145,7 +134,7 @@ void run_compare(const CompareArgs& a) {
     throw Error("--size must be small or tiny, got '" + a.size + "'");
   if (a.beam < 1) throw Error("--beam must be at least 1, got " + std::to_string(a.beam));
   std::vector<const Contender*> chosen;
-  for (const std::string& name : split_commas(a.models)) chosen.push_back(&find_contender(name));
+  for (const std::string& name : a.models) chosen.push_back(&find_contender(name));
   if (chosen.empty()) throw Error("--models: no model named");
   std::filesystem::create_directories(a.out);
   std::vector<TestSet> tests;
@@ -257,7 +246,10 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--minutes", args->minutes, "wall-clock training budget of each model")
       ->required();
   cmd->add_option("--out", args->out, "output directory")->required();
-  cmd->add_option("--models", args->models, "comma-separated models")->capture_default_str();
+  cmd->add_option("--models", args->models, "comma-separated models")
+      ->delimiter(',')
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->capture_default_str();
   cmd->add_option("--size", args->size, "small or tiny presets")->capture_default_str();
   cmd->add_option("--steps", args->steps, "a step limit as well as the time budget")
       ->capture_default_str();

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "error.h"
 #include "inspect/line_chart_svg.h"
+#include "inspect/metrics_file.h"
 #include "io/checkpoint.h"
 #include "score/sentence_file.h"
 
@@ -50,15 +50,11 @@ ContenderResult training_result(const std::string& name, const std::string& desc
   r.train_seconds = run.seconds;
   r.train_peak_rss_mb = run.peak_rss_mb;
   r.parameters = load_model_dir(run_dir).model->parameter_count();
-  std::ifstream in(run_dir + "/metrics.jsonl");
   std::vector<double> rates;
-  std::string line;
-  while (std::getline(in, line)) {
-    const nlohmann::json m = nlohmann::json::parse(line, nullptr, false);
-    if (!m.is_object()) continue;
-    r.steps = std::max(r.steps, m.value("step", int64_t(0)));
-    if (m.contains("tokens_per_s")) rates.push_back(m["tokens_per_s"].get<double>());
-    if (m.contains("val_loss")) r.val_loss = m["val_loss"].get<double>();
+  for (const MetricsRow& m : read_metrics(run_dir + "/metrics.jsonl")) {
+    r.steps = std::max(r.steps, m.step);
+    if (!std::isnan(m.tokens_per_s)) rates.push_back(m.tokens_per_s);
+    if (!std::isnan(m.val_loss)) r.val_loss = m.val_loss;
   }
   // The first lines include start-up (allocation, the first evaluation): left out when there
   // are enough others.

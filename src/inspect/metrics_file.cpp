@@ -29,7 +29,7 @@ std::vector<MetricsRow> parse_metrics(const std::string& text, const std::string
     if (!j.is_object()) throw Error(where + "expected a JSON object");
     if (!j.contains("step") || !j["step"].is_number_integer())
       throw Error(where + "\"step\" is missing or not an integer");
-    MetricsRow r{j["step"].get<int64_t>(), NAN, NAN, NAN, NAN};
+    MetricsRow r{j["step"].get<int64_t>(), NAN, NAN, NAN, NAN, NAN};
     auto number_field = [&](const char* key, double& out) {
       if (!j.contains(key) || j[key].is_null()) return;  // JSON writes a NaN loss as null
       if (!j[key].is_number()) throw Error(where + "\"" + key + "\" is not a number");
@@ -39,6 +39,7 @@ std::vector<MetricsRow> parse_metrics(const std::string& text, const std::string
     number_field("val_loss", r.val_loss);
     number_field("eval_train_loss", r.eval_train_loss);
     number_field("lr", r.lr);
+    number_field("tokens_per_s", r.tokens_per_s);
     rows.push_back(r);
   }
   if (rows.empty()) throw Error(path + ": no metrics in the file");

@@ -9,7 +9,7 @@ namespace dikkat {
 struct MetricsRow {
   int64_t step = 0;
   // NaN when the line does not have the field (val_loss only appears at evaluations).
-  double train_loss, val_loss, eval_train_loss, lr;
+  double train_loss, val_loss, eval_train_loss, lr, tokens_per_s;
 };
 
 // Every line in order. Blank lines are skipped; anything else that is not a JSON object with an

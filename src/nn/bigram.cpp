@@ -24,13 +24,7 @@ class BigramDecoder final : public IncrementalDecoder {
   std::span<const float> feed(std::span<const int32_t> tokens, ActivationTrace* trace) override {
     const ModelConfig& c = model_.config();
     const int64_t n = int64_t(tokens.size()), V = c.vocab_size;
-    if (n == 0) throw Error("bigram decoder: nothing to feed");
-    if (length_ + n > c.context)
-      throw Error("bigram decoder: " + std::to_string(length_ + n) +
-                  " positions exceed the context of " + std::to_string(c.context));
-    for (int32_t token : tokens)
-      if (token < 0 || token >= V)
-        throw Error("token id " + std::to_string(token) + " is outside the vocabulary");
+    check_feed("bigram decoder", tokens, length_, c.context, V);
     Graph g = Graph::inference();
     const Var logits = model_.logits(g, tokens, 1, n);
     record_rows(trace, "logits", logits->value);

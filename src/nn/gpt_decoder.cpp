@@ -44,13 +44,7 @@ Var GptDecoder::cached_attention(Graph& g, int64_t layer, const Var& qkv, Activa
 std::span<const float> GptDecoder::feed(std::span<const int32_t> tokens, ActivationTrace* trace) {
   const ModelConfig& c = model_.config();
   const int64_t n = int64_t(tokens.size()), C = c.n_embd, V = c.vocab_size;
-  if (n == 0) throw Error("KV decoder: nothing to feed");
-  if (length_ + n > c.context)
-    throw Error("KV decoder: " + std::to_string(length_ + n) + " positions exceed the context of " +
-                std::to_string(c.context));
-  for (int32_t token : tokens)
-    if (token < 0 || token >= V)
-      throw Error("token id " + std::to_string(token) + " is outside the vocabulary");
+  check_feed("KV decoder", tokens, length_, c.context, V);
   Graph g = Graph::inference();
   const Gpt::AttentionCore attend = [&](Graph& g, int64_t layer, const Var& qkv) {
     return cached_attention(g, layer, qkv, trace);

@@ -11,6 +11,13 @@
 
 namespace dikkat {
 
+// Error unless `tokens` (at least one) fit after `length` positions within `context`; `who`
+// starts the message ("KV decoder"). Every id must be in the vocabulary (check_token_ids).
+void check_feed(const char* who, std::span<const int32_t> tokens, int64_t length, int64_t context,
+                int64_t vocab);
+// Error "token id N is outside the vocabulary" for the first id not in [0, vocab).
+void check_token_ids(std::span<const int32_t> tokens, int64_t vocab);
+
 class IncrementalDecoder {
  public:
   virtual ~IncrementalDecoder() = default;

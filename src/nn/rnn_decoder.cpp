@@ -21,16 +21,7 @@ void RnnDecoder::start(std::span<const int32_t> source, std::span<const int32_t>
 
 std::span<const float> RnnDecoder::step(std::span<const int32_t> tokens) {
   const ModelConfig& c = model_.config();
-  if (rows_ == 0) throw Error("translation decoder: start() must come before step()");
-  if (int64_t(tokens.size()) != rows_)
-    throw Error("translation decoder: " + std::to_string(tokens.size()) + " tokens for " +
-                std::to_string(rows_) + " rows");
-  if (length_ >= c.context)
-    throw Error("translation decoder: the target reached the context of " +
-                std::to_string(c.context));
-  for (int32_t t : tokens)
-    if (t < 0 || t >= c.vocab_size)
-      throw Error("token id " + std::to_string(t) + " is outside the vocabulary");
+  check_decoder_step(tokens, rows_, length_, c.context, c.vocab_size);
   Graph g = Graph::inference();
   const Var out = model_.decode(g, state_, source_, tokens, rows_, 1, nullptr);
   const Var logits = model_.head(g, out);

@@ -27,15 +27,7 @@ void Seq2seqDecoder::start(std::span<const int32_t> source, std::span<const int3
 std::span<const float> Seq2seqDecoder::step(std::span<const int32_t> tokens) {
   const ModelConfig& c = model_.config();
   const int64_t C = c.n_embd, V = c.vocab_size, cap = c.context;
-  if (rows_ == 0) throw Error("translation decoder: start() must come before step()");
-  if (int64_t(tokens.size()) != rows_)
-    throw Error("translation decoder: " + std::to_string(tokens.size()) + " tokens for " +
-                std::to_string(rows_) + " rows");
-  if (length_ >= cap)
-    throw Error("translation decoder: the target reached the context of " + std::to_string(cap));
-  for (int32_t t : tokens)
-    if (t < 0 || t >= V)
-      throw Error("token id " + std::to_string(t) + " is outside the vocabulary");
+  check_decoder_step(tokens, rows_, length_, cap, V);
   Graph g = Graph::inference();
   // Every row has fed the same number of target tokens: keys 0 .. length_ are all real.
   const std::vector<int32_t> visible(size_t(rows_), int32_t(length_ + 1));

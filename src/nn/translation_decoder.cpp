@@ -18,6 +18,18 @@ void check_decoder_start(std::span<const int32_t> source, std::span<const int32_
                 " tokens exceeds the context of " + std::to_string(context));
 }
 
+void check_decoder_step(std::span<const int32_t> tokens, int64_t rows, int64_t length,
+                        int64_t capacity, int64_t vocab) {
+  if (rows == 0) throw Error("translation decoder: start() must come before step()");
+  if (int64_t(tokens.size()) != rows)
+    throw Error("translation decoder: " + std::to_string(tokens.size()) + " tokens for " +
+                std::to_string(rows) + " rows");
+  if (length >= capacity)
+    throw Error("translation decoder: the target reached the context of " +
+                std::to_string(capacity));
+  check_token_ids(tokens, vocab);
+}
+
 Var select_batch_rows(const Var& from, std::span<const int32_t> keep) {
   if (!from) return nullptr;
   const int64_t per_row = from->value.numel() / from->value.size(0);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nn/activation_trace.h"
+#include "nn/incremental_decoder.h"
 #include "tensor/graph.h"
 #include "tensor/tensor.h"
 
@@ -52,6 +53,11 @@ class TranslationDecoder {
 // every decoder's start() checks first.
 void check_decoder_start(std::span<const int32_t> source, std::span<const int32_t> lengths,
                          int64_t rows, int64_t time, int64_t context);
+
+// Error unless a step may feed `tokens`: start() has run, one token per row, the target below
+// `capacity`, every id in the vocabulary. What every decoder's step() checks first.
+void check_decoder_step(std::span<const int32_t> tokens, int64_t rows, int64_t length,
+                        int64_t capacity, int64_t vocab);
 
 // A new tensor whose row r (first axis) is row keep[r] of `from` (null stays null): how decoders
 // follow select_rows through their caches.

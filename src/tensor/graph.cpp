@@ -31,6 +31,14 @@ Var Graph::output(std::vector<int64_t> shape, std::initializer_list<const Var*> 
   return make_var(Tensor::uninitialized(std::move(shape)), needs_grad);
 }
 
+Var Graph::output_of_all(std::vector<int64_t> shape, const std::vector<Var>& inputs) const {
+  bool needs_grad = false;
+  if (recording_) {
+    for (const Var& in : inputs) needs_grad |= (in && in->requires_grad);
+  }
+  return make_var(Tensor::uninitialized(std::move(shape)), needs_grad);
+}
+
 void Graph::on_backward(const Var& out, std::function<void()> backward) {
   if (out->requires_grad) tape_.push_back(std::move(backward));
 }

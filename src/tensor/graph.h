@@ -40,6 +40,8 @@ class Graph {
   // The output node of an op over `inputs`: it needs a gradient if any input does. Its value is
   // uninitialised; the op must write all of it.
   Var output(std::vector<int64_t> shape, std::initializer_list<const Var*> inputs) const;
+  // The same for an op over any number of inputs (concatenations, stacks).
+  Var output_of_all(std::vector<int64_t> shape, const std::vector<Var>& inputs) const;
   // Registers how `out`'s gradient flows to the op's inputs; a no-op when out needs none.
   void on_backward(const Var& out, std::function<void()> backward);
 

@@ -1,10 +1,7 @@
-#include <cblas.h>
-
 #include <memory>
 #include <string>
 
 #include "error.h"
-#include "tensor/column_sums.h"
 #include "tensor/fast_math.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
@@ -30,24 +27,14 @@ struct Schedule {
 
 // What the backward needs, step-major (step k, row b): the gate activations (GRU r|z|n, LSTM
 // i|f|g|o), the state each step started from, and for the GRU the recurrent part of the candidate
-// (W_hn h + b_hn, which r multiplies), for the LSTM the new cell state.
+// (W_hn h + b_hn, which r multiplies). The LSTM's new cell states are its `cell` output.
 struct Saved {
-  Tensor gates, previous_hidden, previous_cell, candidate_recurrent, cell;
+  Tensor gates, previous_hidden, previous_cell, candidate_recurrent;
 };
 
 // Element-wise rows run in parallel only when a step has enough of them to pay for a parallel
 // region (the recurrence opens one per step).
 constexpr int64_t kParallelElements = 16384;
-
-// gh (B, G*H) = h W_hh^T + b_hh: the recurrent part of every gate, one GEMM for the whole batch.
-void recurrent_gates(const float* h, const float* w_hh, const float* b_hh, float* gh, int64_t rows,
-                     int64_t hidden, int64_t gate_width) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, gate_width, hidden, 1.0f, h, hidden,
-              w_hh, hidden, 0.0f, gh, gate_width);
-  if (!b_hh) return;
-  for (int64_t b = 0; b < rows; ++b)
-    for (int64_t j = 0; j < gate_width; ++j) gh[b * gate_width + j] += b_hh[j];
-}
 
 // One GRU step for one row (PyTorch's equations):
 //   r = σ(x_r + W_hr h + b_hr), z = σ(x_z + W_hz h + b_hz), n = tanh(x_n + r ⊙ (W_hn h + b_hn)),
@@ -188,7 +175,6 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
   saved->previous_hidden = Tensor({time, rows, hidden});
   if (lstm) {
     saved->previous_cell = Tensor({time, rows, hidden});
-    saved->cell = Tensor({time, rows, hidden});
   } else {
     saved->candidate_recurrent = Tensor({time, rows, hidden});
   }
@@ -199,7 +185,8 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
   const float* xg = x_gates->value.ptr();
   const float* pb = b_hh ? b_hh->value.ptr() : nullptr;
   for (int64_t k = 0; k < time; ++k) {
-    recurrent_gates(h.ptr(), w_hh->value.ptr(), pb, gh.ptr(), rows, hidden, gate_width);
+    // gh (B, G*H) = h W_hh^T + b_hh: the recurrent part of every gate, one GEMM for the batch.
+    linear_forward(h.ptr(), w_hh->value.ptr(), pb, gh.ptr(), rows, hidden, gate_width);
 #pragma omp parallel for schedule(static) if (rows * gate_width >= kParallelElements)
     for (int64_t b = 0; b < rows; ++b) {
       const int64_t t = schedule.position(b, k);
@@ -213,7 +200,6 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
         float* cb = c.ptr() + b * hidden;
         std::copy(cb, cb + hidden, saved->previous_cell.ptr() + step_row * hidden);
         lstm_row(x_row, gh.ptr() + b * gate_width, hb, cb, gates, hidden);
-        std::copy(cb, cb + hidden, saved->cell.ptr() + step_row * hidden);
         std::copy(cb, cb + hidden, out.cell->value.ptr() + (b * time + t) * hidden);
       } else {
         gru_row(x_row, gh.ptr() + b * gate_width, hb, gates,
@@ -248,7 +234,8 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
           float* dcb = dc.ptr() + b * hidden;
           for (int64_t j = 0; j < hidden; ++j) dcb[j] += dcell_out[out_row * hidden + j];
           lstm_row_backward(gates, saved->previous_cell.ptr() + step_row * hidden,
-                            saved->cell.ptr() + step_row * hidden, dhb, dcb, d_rec, dx_row, hidden);
+                            cell_out->value.ptr() + out_row * hidden, dhb, dcb, d_rec, dx_row,
+                            hidden);
         } else {
           gru_row_backward(gates, saved->candidate_recurrent.ptr() + step_row * hidden,
                            saved->previous_hidden.ptr() + step_row * hidden, dhb, d_rec, dx_row,
@@ -256,9 +243,8 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
         }
       }
       // dh += d_recurrent W_hh: the path through the previous state (finished rows add zero).
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hidden, gate_width, 1.0f,
-                  d_recurrent.ptr() + k * rows * gate_width, gate_width, w_hh->value.ptr(), hidden,
-                  1.0f, dh.ptr(), hidden);
+      linear_backward(d_recurrent.ptr() + k * rows * gate_width, nullptr, w_hh->value.ptr(),
+                      dh.ptr(), nullptr, nullptr, rows, hidden, gate_width);
     }
     if (h0 && h0->requires_grad) {
       float* d = h0->grad_ptr();
@@ -268,19 +254,11 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
       float* d = c0->grad_ptr();
       for (int64_t i = 0; i < rows * hidden; ++i) d[i] += dc.data[i];
     }
-    if (w_hh->requires_grad)
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, gate_width, hidden, time * rows, 1.0f,
-                  d_recurrent.ptr(), gate_width, saved->previous_hidden.ptr(), hidden, 1.0f,
-                  w_hh->grad_ptr(), hidden);
-    if (b_hh && b_hh->requires_grad) {
-      const float* d = d_recurrent.ptr();
-      accumulate_column_sums(
-          time * rows, gate_width,
-          [&](int64_t i, float* acc) {
-            for (int64_t j = 0; j < gate_width; ++j) acc[j] += d[i * gate_width + j];
-          },
-          b_hh->grad_ptr());
-    }
+    // dW_hh and db_hh over every step at once: saved states and gradients are step-major rows.
+    linear_backward(d_recurrent.ptr(), saved->previous_hidden.ptr(), w_hh->value.ptr(), nullptr,
+                    w_hh->requires_grad ? w_hh->grad_ptr() : nullptr,
+                    b_hh && b_hh->requires_grad ? b_hh->grad_ptr() : nullptr, time * rows, hidden,
+                    gate_width);
   });
   return out;
 }

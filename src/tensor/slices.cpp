@@ -7,17 +7,6 @@
 
 namespace dikkat {
 
-namespace {
-
-Var output_of(Graph& g, std::vector<int64_t> shape, const std::vector<Var>& inputs) {
-  Var out = g.output(std::move(shape), {});
-  out->requires_grad = g.recording() && std::any_of(inputs.begin(), inputs.end(),
-                                                    [](const Var& v) { return v->requires_grad; });
-  return out;
-}
-
-}  // namespace
-
 Var concat_columns(Graph& g, const std::vector<Var>& parts) {
   OpTimer timer(OpClass::kElementwise);
   const int64_t rows = parts.at(0)->value.rows();
@@ -33,7 +22,7 @@ Var concat_columns(Graph& g, const std::vector<Var>& parts) {
   }
   std::vector<int64_t> shape = parts[0]->value.shape;
   shape.back() = width;
-  Var out = output_of(g, shape, parts);
+  Var out = g.output_of_all(shape, parts);
   for (size_t i = 0; i < parts.size(); ++i) {
     const float* src = parts[i]->value.ptr();
 #pragma omp parallel for schedule(static) if (rows * width >= 65536)
@@ -111,7 +100,7 @@ Var stack_steps(Graph& g, const std::vector<Var>& steps) {
     if (s->value.numel() != rows * c || s->value.size(0) != rows)
       throw Error("stack_steps: a step of shape " + shape_to_string(s->value.shape) + ", not (" +
                   std::to_string(rows) + ", " + std::to_string(c) + ")");
-  Var out = output_of(g, {rows, time, c}, steps);
+  Var out = g.output_of_all({rows, time, c}, steps);
   for (int64_t t = 0; t < time; ++t)
     for (int64_t b = 0; b < rows; ++b) {
       const float* src = steps[t]->value.ptr() + b * c;

@@ -146,15 +146,30 @@ TrainConfig translation_training(const std::string& tokenizer, int64_t batch_tok
   return t;
 }
 
+// How the tiny and small translators of every architecture train, so that nmt-* and rnn-* differ
+// in the model only.
+TrainConfig tiny_translation_training() {
+  TrainConfig t = translation_training("bpe:300", 512, 100, 10, 3e-3f);
+  t.eval_every = 50;
+  t.eval_batches = 2;
+  t.eval_sentences = 20;
+  return t;
+}
+
+TrainConfig small_translation_training() {
+  TrainConfig t = translation_training("bpe:8000", 4096, 2000, 400, 1e-3f);
+  t.eval_every = 250;
+  t.eval_batches = 10;
+  t.eval_sentences = 200;
+  return t;
+}
+
 // Trains in seconds on a few hundred pairs: for tests and a first look.
 Preset nmt_tiny() {
   Preset p{"nmt-tiny", "a tiny encoder-decoder (1+1 layers, 32 wide) for tests", {}, {}};
   p.model = translation_model(1, 2, 32, 64, 0.0f);
   p.model.ffn_mult = 2;
-  p.train = translation_training("bpe:300", 512, 100, 10, 3e-3f);
-  p.train.eval_every = 50;
-  p.train.eval_batches = 2;
-  p.train.eval_sentences = 20;
+  p.train = tiny_translation_training();
   return p;
 }
 
@@ -162,10 +177,7 @@ Preset nmt_tiny() {
 Preset nmt_small() {
   Preset p{"nmt-small", "encoder-decoder, 3+3 layers, 4 heads, 256 wide, FFN 1024", {}, {}};
   p.model = translation_model(3, 4, 256, 128, 0.1f);
-  p.train = translation_training("bpe:8000", 4096, 2000, 400, 1e-3f);
-  p.train.eval_every = 250;
-  p.train.eval_batches = 10;
-  p.train.eval_sentences = 200;
+  p.train = small_translation_training();
   return p;
 }
 
@@ -193,11 +205,8 @@ Preset rnn_tiny() {
   Preset p{
       "rnn-tiny", "a tiny GRU encoder-decoder with Bahdanau attention (16 wide) for tests", {}, {}};
   p.model = recurrent_model(16, 16, 1, 64, 0.0f);
-  p.train = translation_training("bpe:300", 512, 100, 10, 3e-3f);
+  p.train = tiny_translation_training();
   p.train.init_std = recurrent_init_std(16);
-  p.train.eval_every = 50;
-  p.train.eval_batches = 2;
-  p.train.eval_sentences = 20;
   return p;
 }
 
@@ -209,11 +218,8 @@ Preset rnn_small() {
            {},
            {}};
   p.model = recurrent_model(256, 256, 1, 128, 0.2f);
-  p.train = translation_training("bpe:8000", 4096, 2000, 400, 1e-3f);
+  p.train = small_translation_training();
   p.train.init_std = recurrent_init_std(256);
-  p.train.eval_every = 250;
-  p.train.eval_batches = 10;
-  p.train.eval_sentences = 200;
   return p;
 }
 
