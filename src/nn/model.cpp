@@ -1,6 +1,8 @@
 #include "nn/model.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "error.h"
 
@@ -38,6 +40,18 @@ Batch translation_batch(std::span<const int32_t> source, std::span<const int32_t
   b.inputs.insert(b.inputs.end(), target.begin(), target.end());
   b.time = int64_t(b.inputs.size());
   return b;
+}
+
+void check_translation_batch(const char* who, const Batch& batch, int64_t context) {
+  const int64_t B = batch.rows, T = batch.time, S = batch.source_time;
+  if (int64_t(batch.inputs.size()) != B * T || int64_t(batch.source.size()) != B * S ||
+      int64_t(batch.source_lengths.size()) != B)
+    throw Error(std::string(who) + ": a batch of " + std::to_string(B) + " rows needs " +
+                std::to_string(B * S) + " source ids, " + std::to_string(B) + " lengths and " +
+                std::to_string(B * T) + " target ids");
+  if (T > context || S > context)
+    throw Error(std::string(who) + ": " + std::to_string(std::max(S, T)) +
+                " positions exceed the context of " + std::to_string(context));
 }
 
 TranslationPass Model::translation_pass(std::span<const int32_t>, std::span<const int32_t>,

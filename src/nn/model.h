@@ -35,6 +35,10 @@ struct Batch {
 Batch translation_batch(std::span<const int32_t> source, std::span<const int32_t> target,
                         int32_t end_token);
 
+// Error "<who>: ..." unless a sequence-to-sequence batch holds rows x source_time source ids, a
+// length per row and rows x time target ids, both sides within `context`.
+void check_translation_batch(const char* who, const Batch& batch, int64_t context);
+
 class Model {
  public:
   virtual ~Model() = default;

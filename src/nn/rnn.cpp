@@ -217,14 +217,7 @@ Var Rnn::forward(Graph& g, const Batch& batch, std::mt19937_64* rng, Tensor* ali
                  ActivationTrace* trace) const {
   const ModelConfig& c = config();
   const int64_t B = batch.rows, T = batch.time, S = batch.source_time;
-  if (int64_t(batch.inputs.size()) != B * T || int64_t(batch.source.size()) != B * S ||
-      int64_t(batch.source_lengths.size()) != B)
-    throw Error("rnn forward: a batch of " + std::to_string(B) + " rows needs " +
-                std::to_string(B * S) + " source ids, " + std::to_string(B) + " lengths and " +
-                std::to_string(B * T) + " target ids");
-  if (T > c.context || S > c.context)
-    throw Error("rnn forward: " + std::to_string(std::max(S, T)) +
-                " positions exceed the context of " + std::to_string(c.context));
+  check_translation_batch("rnn forward", batch, c.context);
   const RnnSource source = encode(g, batch.source, batch.source_lengths, B, S, rng, trace);
   RnnState state = initial_state(g, source);
   const Var out = decode(g, state, source, batch.inputs, B, T, rng, alignment, trace);

@@ -194,14 +194,7 @@ Var Seq2seq::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
                      TranslationAttention* weights, ActivationTrace* trace) const {
   const ModelConfig& c = config();
   const int64_t B = batch.rows, T = batch.time, S = batch.source_time, C = c.n_embd;
-  if (int64_t(batch.inputs.size()) != B * T || int64_t(batch.source.size()) != B * S ||
-      int64_t(batch.source_lengths.size()) != B)
-    throw Error("seq2seq forward: a batch of " + std::to_string(B) + " rows needs " +
-                std::to_string(B * S) + " source ids, " + std::to_string(B) + " lengths and " +
-                std::to_string(B * T) + " target ids");
-  if (T > c.context || S > c.context)
-    throw Error("seq2seq forward: " + std::to_string(std::max(S, T)) +
-                " positions exceed the context of " + std::to_string(c.context));
+  check_translation_batch("seq2seq forward", batch, c.context);
   if (trace && !weights) throw Error("seq2seq forward: a trace needs the attention weights too");
   Var memory = encode(g, batch.source, batch.source_lengths, B, S, rng, weights, trace);
   Var x = embed(g, target_embedding_, target_positions_, batch.inputs, B, T, 0);
