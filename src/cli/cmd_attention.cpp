@@ -10,7 +10,7 @@
 #include <numeric>
 
 #include "cli/commands.h"
-#include "cli/model_text.h"
+#include "inspect/model_text.h"
 #include "cli/output_format.h"
 #include "cli/threads.h"
 #include "error.h"

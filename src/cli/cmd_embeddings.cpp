@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/model_text.h"
+#include "inspect/model_text.h"
 #include "cli/output_format.h"
 #include "cli/threads.h"
 #include "error.h"
@@ -125,7 +125,7 @@ void run_embeddings(const EmbeddingsArgs& a) {
   if (a.positions && !a.compare.empty())
     throw Error("--compare and --positions are separate views");
   const ModelText mt = a.positions ? load_model_and_text(a.model, a.text)
-                                   : ModelText{load_model_dir(a.model), {}, {}, {}};
+                                   : ModelText{{}, load_model_dir(a.model)};
   const LoadedModel& m = mt.model;
   const int64_t c = m.config.model.n_embd;
   const int dims = a.dims ? a.dims : (c <= 3 ? int(c) : 2);

@@ -8,7 +8,7 @@
 #include <numeric>
 
 #include "cli/commands.h"
-#include "cli/model_text.h"
+#include "inspect/model_text.h"
 #include "cli/output_format.h"
 #include "cli/threads.h"
 #include "error.h"

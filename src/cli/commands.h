@@ -20,6 +20,9 @@ void add_tokenizer_command(CLI::App& app);
 // Translation quality: BLEU and chrF as sacreBLEU computes them.
 void add_score_command(CLI::App& app);
 void add_translate_command(CLI::App& app);
+// The views as a local web page, and as one HTML file.
+void add_serve_command(CLI::App& app);
+void add_export_html_command(CLI::App& app);
 // Several translators trained for the same time on the same data, side by side.
 void add_compare_command(CLI::App& app);
 

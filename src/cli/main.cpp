@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   dikkat::add_score_command(app);
   dikkat::add_translate_command(app);
   dikkat::add_compare_command(app);
+  dikkat::add_serve_command(app);
+  dikkat::add_export_html_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,52 @@
+// dikkat export-html: the page of dikkat serve with every view of one text recorded inside it,
+// as one HTML file that opens from disk with no server and no network.
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/threads.h"
+#include "io/file_io.h"
+#include "serve/api_error.h"
+#include "serve/export_html.h"
+
+namespace dikkat {
+
+namespace {
+
+struct ExportArgs {
+  std::string model, text, target, out, assets;
+  int threads = 1;
+};
+
+void run_export(const ExportArgs& a) {
+  apply_threads(a.threads);
+  ViewApi api({a.model});
+  nlohmann::json recorded;
+  try {
+    recorded = record_views(api, a.text, a.target);
+  } catch (const ApiError& e) {
+    // The API names its fields; here they are flags.
+    throw Error((e.field().empty() ? "" : "--" + e.field() + ": ") + e.what());
+  }
+  write_file_atomic(a.out, export_html(recorded, a.assets));
+  std::printf("wrote %s (%zu views)\n", a.out.c_str(), recorded["requests"].size());
+}
+
+}  // namespace
+
+void add_export_html_command(CLI::App& app) {
+  auto args = std::make_shared<ExportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "export-html", "one self-contained HTML file with the web views of one text (no server)");
+  cmd->add_option("--model", args->model, "model directory")->required();
+  cmd->add_option("--text", args->text, "text to show (a translator's source sentence)")
+      ->required();
+  cmd->add_option("--target", args->target,
+                  "translation models: the target sentence (default: the model's translation)");
+  cmd->add_option("-o,--out", args->out, "HTML file to write")->required();
+  cmd->add_option("--assets", args->assets, "take the page from this folder (as serve --assets)");
+  add_threads_option(*cmd, args->threads);
+  cmd->callback([args] { run_export(*args); });
+}
+
+}  // namespace dikkat

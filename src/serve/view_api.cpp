@@ -1,0 +1,423 @@
+#include "serve/view_api.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "generate/text_generator.h"
+#include "generate/translator.h"
+#include "inspect/attention_maps.h"
+#include "inspect/forward_trace.h"
+#include "inspect/model_text.h"
+#include "inspect/next_token.h"
+#include "inspect/pca.h"
+#include "inspect/token_labels.h"
+#include "inspect/trace_steps.h"
+#include "serve/api_error.h"
+#include "serve/base64.h"
+
+namespace dikkat {
+
+namespace fs = std::filesystem;
+
+// Everything the views ask about one input: its trace and its attention tables by kind.
+struct Analysis {
+  std::shared_ptr<const LoadedModel> model;
+  std::string text, target;
+  bool translator = false;
+  TextTokens input;                              // a language model's input
+  ActivationTrace lm_trace;                      // a language model's trace
+  std::unique_ptr<TranslationText> translation;  // a translator's pass
+  std::map<std::string, AttentionMaps> maps;     // by kind: self, encoder, decoder, cross
+
+  const ActivationTrace& trace() const { return translator ? translation->pass.trace : lm_trace; }
+  // The row labels of a trace step: source or target tokens for a translator.
+  const std::vector<std::string>& rows_of(const std::string& step) const {
+    if (!translator) return input.labels;
+    return step.starts_with("encoder.") ? translation->source_labels
+                                        : translation->target_labels;
+  }
+};
+
+namespace {
+
+constexpr size_t kCachedInputs = 3;
+const TranslationInputNames kFieldNames{"text", "target"};
+
+// Runs `f`, turning an Error about the request's text into a 400 naming its field (the
+// messages start with the field's name, as the terminal's start with the flag's).
+template <typename F>
+auto about_text(F&& f) {
+  try {
+    return f();
+  } catch (const ApiError&) {
+    throw;
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    for (const char* field : {"target", "prompt", "text"})
+      if (message.starts_with(field)) throw ApiError(400, field, message);
+    throw ApiError(400, "", message);
+  }
+}
+
+std::vector<std::string> vocabulary_texts(const LoadedModel& m) {
+  std::vector<std::string> texts;
+  for (int64_t id = 0; id < m.config.model.vocab_size; ++id)
+    texts.push_back(m.tokenizer.decode_one(int32_t(id)));
+  return texts;
+}
+
+const AttentionMaps& maps_of_kind(const Analysis& a, const RequestParams& p,
+                                  const ServedModel& served) {
+  const std::string kind = p.choice("kind", {"self", "encoder", "decoder", "cross"});
+  const auto it = a.maps.find(kind);
+  if (it == a.maps.end()) {
+    const nlohmann::json kinds = attention_kinds(a.model->config.model);
+    throw ApiError(400, "kind",
+                   "kind: " + served.id() + " has " +
+                       (kinds.empty() ? std::string("no attention")
+                                      : "attention of kinds " + kinds.dump() + " only") +
+                       ", not '" + kind + "'");
+  }
+  return it->second;
+}
+
+nlohmann::json translation_fields(const Analysis& a) {
+  if (!a.translator) return nlohmann::json::object();
+  return {{"target", a.model->tokenizer.decode_text(a.translation->target)},
+          {"translated", a.translation->translated}};
+}
+
+// Each cell of a thumbnail is the largest weight of the block of the table it covers, so a
+// single sharp weight stays visible when a 500 x 500 table becomes 48 x 48.
+std::vector<float> max_pool(const float* table, int64_t rows, int64_t cols, int64_t out_rows,
+                            int64_t out_cols) {
+  std::vector<float> out(size_t(out_rows * out_cols), 0.0f);
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t tr = r * out_rows / rows;
+    for (int64_t c = 0; c < cols; ++c) {
+      float& cell = out[size_t(tr * out_cols + c * out_cols / cols)];
+      cell = std::max(cell, table[r * cols + c]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> project_rows(const PcaBasis& basis, const Tensor& table) {
+  std::vector<std::vector<double>> out;
+  for (int64_t i = 0; i < table.size(0); ++i)
+    out.push_back(basis.project(table.ptr() + i * table.size(1)));
+  return out;
+}
+
+}  // namespace
+
+ViewApi::ViewApi(const std::vector<std::string>& model_dirs) {
+  for (const std::string& dir : model_dirs) {
+    if (!fs::is_directory(dir)) throw Error("--model " + dir + ": no such directory");
+    models_.push_back(std::make_unique<ServedModel>("m" + std::to_string(models_.size()), dir));
+  }
+  if (models_.empty()) throw Error("--model: give at least one model directory");
+}
+
+ViewApi::~ViewApi() = default;
+
+const std::vector<std::pair<std::string, ViewApi::Handler>>& ViewApi::get_routes() {
+  static const std::vector<std::pair<std::string, Handler>> routes = {
+      {"/models", &ViewApi::models},
+      {"/vocab", &ViewApi::vocab},
+      {"/tokenize", &ViewApi::tokenize},
+      {"/attention", &ViewApi::attention},
+      {"/attention/overview", &ViewApi::attention_overview},
+      {"/trace", &ViewApi::trace},
+      {"/trace/step", &ViewApi::trace_step},
+      {"/logits", &ViewApi::logits},
+      {"/embeddings", &ViewApi::embeddings},
+      {"/metrics", &ViewApi::metrics}};
+  return routes;
+}
+
+ServedModel& ViewApi::model(const RequestParams& p) {
+  const std::string id = p.text("model");
+  for (auto& m : models_)
+    if (m->id() == id) return *m;
+  throw ApiError(404, "model", "model: no model '" + id.substr(0, 40) + "' (see /api/models)");
+}
+
+nlohmann::json ViewApi::models(const RequestParams&) {
+  nlohmann::json list = nlohmann::json::array();
+  for (auto& m : models_) list.push_back(m->describe());
+  return {{"models", list}};
+}
+
+nlohmann::json ViewApi::vocab(const RequestParams& p) {
+  const auto m = model(p).latest();
+  const std::vector<std::string> texts = vocabulary_texts(*m);
+  return {{"texts", texts}, {"labels", visible_tokens(texts)}};
+}
+
+nlohmann::json ViewApi::tokenize(const RequestParams& p) {
+  const auto m = model(p).latest();
+  const TextTokens t = about_text([&] {
+    int64_t dropped = 0;
+    return window_tokens(*m, p.text("text"), dropped, "text");
+  });
+  return {{"ids", t.ids}, {"texts", t.tokens}, {"labels", t.labels}};
+}
+
+std::shared_ptr<const Analysis> ViewApi::analysis(const RequestParams& p) {
+  ServedModel& served = model(p);
+  const auto m = served.latest();
+  const std::string text = p.text("text"), target = p.text_or("target", "");
+  {
+    std::lock_guard lock(cache_mutex_);
+    for (auto it = cache_.begin(); it != cache_.end(); ++it)
+      if ((*it)->model == m && (*it)->text == text && (*it)->target == target) {
+        cache_.splice(cache_.begin(), cache_, it);
+        return cache_.front();
+      }
+  }
+  auto a = std::make_shared<Analysis>();
+  a->model = m, a->text = text, a->target = target;
+  a->translator = translates(*m);
+  const ModelConfig& c = m->config.model;
+  if (a->translator) {
+    a->translation = std::make_unique<TranslationText>(
+        about_text([&] { return run_translation(*m, text, target, true, kFieldNames); }));
+    const TranslationText& t = *a->translation;
+    const TranslationAttention& w = t.pass.attention;
+    if (c.arch == Arch::kSeq2seq) {
+      a->maps["encoder"] = attention_maps(w.encoder, t.source_labels, t.source_labels, false);
+      a->maps["decoder"] = attention_maps(w.decoder_self, t.target_labels, t.target_labels, true);
+    }
+    if (!w.cross.empty())
+      a->maps["cross"] = attention_maps(w.cross, t.target_labels, t.source_labels, false);
+  } else {
+    if (!target.empty())
+      throw ApiError(400, "target", "target: " + served.id() + " is a language model");
+    a->input = about_text([&] { return text_tokens(*m, text, "text"); });
+    a->lm_trace = trace_forward(*m->model, a->input.ids);
+    if (c.arch == Arch::kGpt) a->maps["self"] = attention_maps(a->lm_trace, c.n_layer, a->input.labels);
+  }
+  std::lock_guard lock(cache_mutex_);
+  cache_.push_front(a);
+  if (cache_.size() > kCachedInputs) cache_.pop_back();
+  return a;
+}
+
+nlohmann::json ViewApi::attention(const RequestParams& p) {
+  const auto a = analysis(p);
+  const AttentionMaps& m = maps_of_kind(*a, p, model(p));
+  const int64_t layer = p.integer("layer", 1, m.layers), head = p.integer("head", 1, m.heads);
+  nlohmann::json out = {{"kind", p.text("kind")},
+                        {"layer", layer},
+                        {"head", head},
+                        {"layers", m.layers},
+                        {"heads", m.heads},
+                        {"rows", m.rows},
+                        {"cols", m.cols},
+                        {"row_labels", m.row_labels},
+                        {"col_labels", m.col_labels},
+                        {"causal", m.causal},
+                        {"weights", base64_floats({m.table(layer - 1, head - 1),
+                                                   size_t(m.rows * m.cols)})}};
+  out.update(translation_fields(*a));
+  return out;
+}
+
+nlohmann::json ViewApi::attention_overview(const RequestParams& p) {
+  const auto a = analysis(p);
+  const AttentionMaps& m = maps_of_kind(*a, p, model(p));
+  const int64_t size = p.integer_or("size", 48, 1, 512);
+  const int64_t out_rows = std::min(size, m.rows), out_cols = std::min(size, m.cols);
+  nlohmann::json thumbs = nlohmann::json::array();
+  for (int64_t l = 0; l < m.layers; ++l)
+    for (int64_t h = 0; h < m.heads; ++h)
+      thumbs.push_back(base64_floats(max_pool(m.table(l, h), m.rows, m.cols, out_rows, out_cols)));
+  nlohmann::json out = {{"kind", p.text("kind")},   {"layers", m.layers},
+                        {"heads", m.heads},         {"rows", m.rows},
+                        {"cols", m.cols},           {"row_labels", m.row_labels},
+                        {"col_labels", m.col_labels}, {"causal", m.causal},
+                        {"thumb_rows", out_rows},   {"thumb_cols", out_cols},
+                        {"thumbs", thumbs}};
+  out.update(translation_fields(*a));
+  return out;
+}
+
+nlohmann::json ViewApi::trace(const RequestParams& p) {
+  const auto a = analysis(p);
+  const ModelConfig& c = a->model->config.model;
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& e : a->trace().entries())
+    steps.push_back({{"name", e.name},
+                     {"description", describe_trace_step(e.name, c)},
+                     {"shape", e.value.shape},
+                     {"rows", a->rows_of(e.name)}});
+  const Tensor& logits = a->translator ? a->translation->pass.logits : a->lm_trace.at("logits");
+  const int64_t vocab = logits.size(1);
+  nlohmann::json next = nlohmann::json::array();
+  for (const NextToken& n : most_likely_next(logits.ptr() + (logits.size(0) - 1) * vocab, vocab,
+                                             1.0f, 10, a->model->tokenizer))
+    next.push_back(
+        {{"id", n.id}, {"text", n.text}, {"label", n.label}, {"probability", n.probability}});
+  nlohmann::json out = {{"steps", steps}, {"next", next}};
+  if (a->translator) {
+    out["source_labels"] = a->translation->source_labels;
+    out["target_labels"] = a->translation->target_labels;
+  } else {
+    out["tokens"] = a->input.labels;
+  }
+  out.update(translation_fields(*a));
+  return out;
+}
+
+nlohmann::json ViewApi::trace_step(const RequestParams& p) {
+  const auto a = analysis(p);
+  const std::string name = p.text("name");
+  const Tensor* t = a->trace().find(name);
+  if (!t) throw ApiError(400, "name", "name: the trace has no step '" + name.substr(0, 60) + "'");
+  return {{"name", name},
+          {"shape", t->shape},
+          {"rows", a->rows_of(name)},
+          {"values", base64_floats({t->ptr(), size_t(t->numel())})}};
+}
+
+nlohmann::json ViewApi::logits(const RequestParams& p) {
+  ServedModel& served = model(p);
+  const auto m = served.latest();
+  const std::string text = p.text("text"), target = p.text_or("target", "");
+  std::vector<float> logits;
+  std::vector<std::string> labels;
+  int64_t dropped = 0;
+  if (translates(*m)) {
+    const TranslationText t =
+        about_text([&] { return run_translation(*m, text, target, false, kFieldNames); });
+    const Tensor& all = t.pass.logits;
+    logits.assign(all.data.end() - all.size(1), all.data.end());
+    labels = t.target_labels;
+  } else {
+    if (!target.empty())
+      throw ApiError(400, "target", "target: " + served.id() + " is a language model");
+    const TextTokens t = about_text([&] { return window_tokens(*m, text, dropped, "text"); });
+    const auto decoder = m->model->decoder();
+    const std::span<const float> l = decoder->feed(t.ids);
+    logits.assign(l.begin(), l.end());
+    labels = t.labels;
+  }
+  return {{"vocab_size", logits.size()},
+          {"logits", base64_floats(logits)},
+          {"tokens", labels},
+          {"dropped", dropped}};
+}
+
+nlohmann::json ViewApi::embeddings(const RequestParams& p) {
+  ServedModel& served = model(p);
+  const auto m = served.latest();
+  const int64_t width = m->config.model.n_embd;
+  const int64_t dims = p.integer_or("dims", width <= 3 ? width : 2, 1, 3);
+  if (dims > width)
+    throw ApiError(400, "dims", "dims: " + std::to_string(dims) + " is more than n_embd = " +
+                                    std::to_string(width));
+  const Tensor& now = m->model->token_embedding()->value;
+  std::shared_ptr<const LoadedModel> before;
+  if (p.has("compare")) before = served.checkpoint(p.text("compare"), "compare");
+  std::vector<float> all(now.data.begin(), now.data.end());
+  if (before) {
+    const FloatBuffer& b = before->model->token_embedding()->value.data;
+    all.insert(all.end(), b.begin(), b.end());
+  }
+  // One basis for both sets, fitted on all their rows together, so arrows mean movement.
+  const PcaBasis basis = fit_pca(all.data(), int64_t(all.size()) / width, width, dims);
+  return {{"dims", basis.components.size()},
+          {"exact", basis.identity},
+          {"explained", basis.explained},
+          {"labels", visible_tokens(vocabulary_texts(*m))},
+          {"now", project_rows(basis, now)},
+          {"now_step", m->step},
+          {"before", before ? nlohmann::json(project_rows(basis, before->model->token_embedding()->value))
+                            : nlohmann::json(nullptr)},
+          {"before_step", before ? nlohmann::json(before->step) : nlohmann::json(nullptr)}};
+}
+
+std::string ViewApi::metrics_path(const RequestParams& p) { return model(p).metrics_path(); }
+
+nlohmann::json ViewApi::metrics(const RequestParams& p) {
+  const std::string path = metrics_path(p);
+  std::ifstream in(path);
+  nlohmann::json rows = nlohmann::json::array();
+  std::string line;
+  // Only whole lines: a run being trained may be half way through writing the last one.
+  while (std::getline(in, line) && !in.eof()) {
+    nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
+    if (row.is_object() && row.contains("step")) rows.push_back(std::move(row));
+  }
+  return {{"rows", rows}};
+}
+
+nlohmann::json ViewApi::translate(const RequestParams& p) {
+  ServedModel& served = model(p);
+  const auto m = served.latest();
+  if (!translates(*m))
+    throw ApiError(400, "model", "model: " + served.id() + " is a language model, not a translator");
+  const int64_t context = m->config.model.context;
+  TranslateOptions options;
+  options.beam = p.integer_or("beam", 4, 1, 32);
+  options.length_penalty = float(p.number_or("length_penalty", 1.0, 0.0, 10.0));
+  options.max_len = p.integer_or("max_len", 0, 0, context - 1);
+  const std::string text = p.text("text");
+  const std::vector<int32_t> source = about_text([&] { return m->tokenizer.encode(text, "text"); });
+  if (int64_t(source.size()) + 1 > context)
+    throw ApiError(400, "text", "text: " + std::to_string(source.size()) +
+                                    " tokens and the end token exceed the model's context of " +
+                                    std::to_string(context));
+  const std::vector<int32_t> ids =
+      dikkat::translate(*m->model, {source}, *m->tokenizer.end_of_text(), options)[0];
+  std::vector<std::string> texts;
+  for (int32_t id : ids) texts.push_back(m->tokenizer.decode_one(id));
+  return {{"translation", m->tokenizer.decode_text(ids)},
+          {"ids", ids},
+          {"tokens", visible_tokens(texts)}};
+}
+
+ViewApi::Generation ViewApi::check_generation(const RequestParams& p) {
+  ServedModel& served = model(p);
+  Generation g;
+  g.model = served.latest();
+  if (translates(*g.model))
+    throw ApiError(400, "model", "model: " + served.id() + " is a translator (use /api/translate)");
+  const std::string prompt = p.text("prompt");
+  g.prompt = about_text([&] { return g.model->tokenizer.encode(prompt, "prompt"); });
+  g.tokens = p.integer_or("tokens", 100, 1, 4096);
+  g.temperature = float(p.number_or("temperature", 1.0, 0.0, 100.0));
+  g.top_k = p.integer_or("top_k", 0, 0, g.model->config.model.vocab_size);
+  g.top_p = float(p.number_or("top_p", 1.0, 0.0, 1.0));
+  if (g.top_p <= 0.0f) throw ApiError(400, "top_p", "top_p: must be more than 0");
+  g.seed = uint64_t(p.integer_or("seed", 1337, 0, INT64_MAX));
+  return g;
+}
+
+namespace {
+struct ClientGone {};
+}  // namespace
+
+std::string ViewApi::generate(
+    const Generation& g, const std::function<bool(int32_t id, const std::string& text)>& on_token) {
+  std::mt19937_64 rng(g.seed);
+  std::string text;
+  try {
+    generate_tokens(
+        *g.model->model, g.prompt, g.tokens, {g.temperature, g.top_k, g.top_p}, rng,
+        [&](int32_t id) {
+          const std::string piece = g.model->tokenizer.decode_one(id);
+          text += piece;
+          if (!on_token(id, piece)) throw ClientGone{};
+        },
+        g.model->tokenizer.end_of_text().value_or(-1));
+  } catch (const ClientGone&) {
+  }
+  return text;
+}
+
+}  // namespace dikkat
