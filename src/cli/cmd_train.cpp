@@ -7,6 +7,7 @@
 #include "cli/config_flags.h"
 #include "cli/threads.h"
 #include "error.h"
+#include "serve/web_server.h"
 #include "tensor/op_profile.h"
 #include "train/fine_tune.h"
 #include "train/trainer.h"
@@ -21,7 +22,8 @@ struct TrainArgs {
   int64_t steps = 0;
   uint64_t seed = 0;
   int threads = 1;
-  bool quiet = false, profile = false;
+  bool quiet = false, profile = false, serve = false;
+  int port = 8000;
   int64_t log_every = 10;
   CLI::Option *steps_opt = nullptr, *seed_opt = nullptr, *data_opt = nullptr;
   CLI::Option *preset_opt = nullptr, *tokenizer_opt = nullptr;
@@ -73,12 +75,27 @@ void run_train(const TrainArgs& a) {
     options.out_dir = default_out_dir(a);
     trainer = Trainer::start(config, options);
   }
+  // --serve: the run's page (dikkat serve on its directory) while it trains, and after.
+  std::unique_ptr<ViewApi> views;
+  std::unique_ptr<WebServer> server;
+  if (a.serve) {
+    views = std::make_unique<ViewApi>(std::vector<std::string>{options.out_dir});
+    server = std::make_unique<WebServer>(*views, WebServerOptions{"127.0.0.1", a.port, ""});
+    std::printf("listening on http://127.0.0.1:%d\n", server->bind());
+    std::fflush(stdout);
+    server->run_in_background();
+  }
   if (a.profile) OpProfile::global().enable();
   const TrainSummary s = trainer->run();
   if (!a.quiet)
     std::printf("done: step %lld, train loss %.4f, val loss %.4f, %.1fs -> %s\n", (long long)s.step,
                 s.train_loss, s.val_loss, s.seconds, options.out_dir.c_str());
   if (a.profile) std::printf("\n%s", OpProfile::global().report(s.step_seconds).c_str());
+  if (server) {
+    std::printf("training done; the page stays up until this process is stopped (Ctrl-C)\n");
+    std::fflush(stdout);
+    server->wait();
+  }
 }
 
 }  // namespace
@@ -115,6 +132,12 @@ void add_train_command(CLI::App& app) {
                   "start a new run (fine-tuning) from the weights and tokenizer of the model "
                   "in this directory");
   cmd->add_flag("--quiet", args->quiet, "print nothing but errors");
+  cmd->add_flag("--serve", args->serve,
+                "show the run in the web page of dikkat serve while it trains (loss curves, "
+                "samples, tokens/s; the views of its latest checkpoint), on 127.0.0.1:--port");
+  cmd->add_option("--port", args->port, "with --serve: the port (0: any free port)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
   cmd->add_flag("--profile", args->profile,
                 "at the end, print the time per op class as a share of the training steps");
   cmd->add_option("--log-every", args->log_every,

@@ -102,6 +102,10 @@ void WebServer::run_in_background() {
   thread_ = std::thread([this] { run(); });
 }
 
+void WebServer::wait() {
+  if (thread_.joinable()) thread_.join();
+}
+
 void WebServer::stop() {
   stopping_ = true;
   // stop() before the listening loop has started is lost; wait for it.

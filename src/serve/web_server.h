@@ -31,8 +31,9 @@ class WebServer {
   int bind();
   // Answers requests until stop(); bind() first.
   void run();
-  // run() on a thread of its own (for dikkat train --serve).
+  // run() on a thread of its own (for dikkat train --serve), and waiting for it to end.
   void run_in_background();
+  void wait();
   void stop();
 
   static constexpr size_t kMaxBodyBytes = 1 << 20;

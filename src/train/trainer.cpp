@@ -203,10 +203,9 @@ void Trainer::append_metrics(const std::string& line) {
   if (!out) throw Error(path + ": cannot append (disk full or read-only?)");
 }
 
-void Trainer::print_sample() {
+std::string Trainer::sample() {
   OpProfile::Pause not_a_training_step;
-  const std::string text = task_->sample(*model_);
-  if (!text.empty()) progress_.message("  sample: " + text);
+  return task_->sample(*model_);
 }
 
 TrainSummary Trainer::run() {
@@ -245,7 +244,7 @@ TrainSummary Trainer::run() {
     evaluate_now();
     nlohmann::json line = {{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}};
     line.update(quality);
-    append_metrics(line.dump());
+    append_metrics(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     char text[96];
     std::snprintf(text, sizeof text, "step 0: train loss %.4f | val %.4f", train_eval, val_eval);
     progress_.message(text);
@@ -294,7 +293,8 @@ TrainSummary Trainer::run() {
     const bool out_of_time = tc.minutes > 0 && seconds_since(start) >= tc.minutes * 60.0;
     const bool last = step_ == tc.steps || out_of_time;
     const bool eval_now = last || (tc.eval_every > 0 && step_ % tc.eval_every == 0);
-    if (eval_now) evaluate_now();
+    std::string sample_text;
+    if (eval_now) evaluate_now(), sample_text = sample();
     nlohmann::json line = {
         {"step", step_},
         {"train_loss", loss_value},
@@ -308,13 +308,14 @@ TrainSummary Trainer::run() {
     if (eval_now) {
       line["val_loss"] = val_eval, line["eval_train_loss"] = train_eval;
       line.update(quality);
+      if (!sample_text.empty()) line["sample"] = sample_text;
     }
     if (!bad.empty()) line["skipped"] = bad;
-    append_metrics(line.dump());
+    append_metrics(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
                     double(tokens) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
-    if (eval_now) print_sample();
+    if (!sample_text.empty()) progress_.message("  sample: " + sample_text);
     const int64_t save_every = tc.effective_save_every();
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();
     if (out_of_time) {

@@ -51,7 +51,9 @@ class Trainer {
   float evaluate(Split split);
   void save_checkpoint();
   void append_metrics(const std::string& line);
-  void print_sample();
+  // A short generation (a translation for a translator) shown at each evaluation; empty when
+  // the task has none.
+  std::string sample();
 
   RunConfig config_;
   Tokenizer tokenizer_;
