@@ -4,7 +4,7 @@
 # A finding stops the run with the crashing input saved in build-fuzz/findings/<target>/.
 #
 # usage: fuzz/run.sh [--seconds N] [--target NAME]...   (default 30 s each, every target)
-# Targets: safetensors run_config tokenizer_json tiktoken text metrics numbers
+# Targets: safetensors run_config tokenizer_json tiktoken text metrics numbers api_request
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +17,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "fuzz/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-(( ${#targets[@]} )) || targets=(safetensors run_config tokenizer_json tiktoken text metrics numbers)
+(( ${#targets[@]} )) || targets=(safetensors run_config tokenizer_json tiktoken text metrics numbers api_request)
 
 # clang's OpenMP runtime and libFuzzer, from Debian.
 need=()
@@ -36,7 +36,7 @@ cmake --build "$build" -j"$(nproc)" >/dev/null
 # Seeds: the files each loader reads in real use.
 seeds="$build/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds"/{safetensors,run_config,tokenizer_json,tiktoken,text,metrics,numbers}
+mkdir -p "$seeds"/{safetensors,run_config,tokenizer_json,tiktoken,text,metrics,numbers,api_request}
 cp "$root"/tests/fixtures/*.safetensors "$root"/tests/fixtures/models/seed248/*.safetensors \
     "$seeds/safetensors/"
 for m in "$root"/tests/fixtures/models/*/; do
@@ -54,6 +54,15 @@ printf '{"step":0,"train_loss":4.2,"val_loss":4.2}\n{"step":1,"train_loss":4.1,"
     >"$seeds/metrics/run.jsonl"
 printf -- '--steps\0 100\0--lr\0 3e-4\0--temperatures\0 0.5,1,2' >"$seeds/numbers/args"
 printf '4096' >"$seeds/numbers/vocab"
+# API requests: a route byte (see fuzz_api_request.cpp), then a JSON object.
+printf '\x03{"model":"m0","text":"abc","kind":"self","layer":"1","head":"1"}' \
+    >"$seeds/api_request/attention"
+printf '\x04{"model":"m0","text":"abcabc","kind":"self","size":"2"}' >"$seeds/api_request/overview"
+printf '\x06{"model":"m0","text":"ab","name":"h.0.attn.q"}' >"$seeds/api_request/trace_step"
+printf '\x08{"model":"m0","dims":"3","compare":"model_step0.safetensors"}' \
+    >"$seeds/api_request/embeddings"
+printf '\x0b{"model":"m0","prompt":"ab","tokens":5,"temperature":0.5,"top_k":2}' \
+    >"$seeds/api_request/generate"
 
 status=0
 for t in "${targets[@]}"; do

@@ -11,7 +11,14 @@ packages=(
   libutf8proc-dev                  # Unicode letter/number/space classes for the BPE pre-tokenizer
   libgtest-dev                     # the test suite
   libpugixml-dev                   # the tests parse the SVGs dikkat draws
+  pkg-config libcpp-httplib-dev    # dikkat serve's HTTP server (with OpenSSL for base64)
+  chromium                         # the web page's browser tests (driven by playwright-core)
 )
+# Node.js bundles the web page at build time. Machines that already have one (NodeSource's,
+# which conflicts with Debian's npm package) keep it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--with-reference" ]]; then
   # Only needed to regenerate tests/fixtures or run bench/ against PyTorch.
   packages+=(python3-torch python3-numpy)
@@ -25,3 +32,5 @@ if (( ${#missing[@]} )); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The page's npm packages, exactly as web/package-lock.json pins them.
+npm ci --prefix "$(dirname "$0")/../web" --no-audit --no-fund --loglevel=error

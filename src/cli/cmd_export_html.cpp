@@ -25,8 +25,9 @@ void run_export(const ExportArgs& a) {
   try {
     recorded = record_views(api, a.text, a.target);
   } catch (const ApiError& e) {
-    // The API names its fields; here they are flags.
-    throw Error((e.field().empty() ? "" : "--" + e.field() + ": ") + e.what());
+    // The API's messages start with the field's name; here the fields are flags.
+    const std::string message = e.what();
+    throw Error(!e.field().empty() && message.starts_with(e.field()) ? "--" + message : message);
   }
   write_file_atomic(a.out, export_html(recorded, a.assets));
   std::printf("wrote %s (%zu views)\n", a.out.c_str(), recorded["requests"].size());

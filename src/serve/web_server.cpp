@@ -158,8 +158,9 @@ void WebServer::add_routes() {
           });
         });
 
-  for (const auto& [route, handler] : ViewApi::get_routes()) {
-    s.Get("/api" + route, [this, handler](const httplib::Request& req, httplib::Response& res) {
+  for (const auto& route : ViewApi::get_routes()) {
+    const ViewApi::Handler handler = route.second;
+    s.Get("/api" + route.first, [this, handler](const httplib::Request& req, httplib::Response& res) {
       answer_request(res, [&] {
         std::lock_guard lock(compute_mutex);
         send_json(res, 200, (api_.*handler)(query_params(req)));
@@ -237,8 +238,8 @@ void WebServer::add_routes() {
     });
   });
   // The wrong method on an API route is a 405, not a 404.
-  for (const auto& [route, handler] : ViewApi::get_routes())
-    s.Post("/api" + route, [](const httplib::Request& req, httplib::Response& res) {
+  for (const auto& route : ViewApi::get_routes())
+    s.Post("/api" + route.first, [](const httplib::Request& req, httplib::Response& res) {
       send_error(res, 405, "", req.path + " answers GET");
     });
   for (const char* route : {"/api/translate", "/api/generate"})
