@@ -40,7 +40,7 @@ const data = join(work, 'train.txt');
 execFileSync('bash', ['-c', `head -c 200000 ${join(root, 'data/demo/turkce.txt')} > ${data}`]);
 // Zero steps: the untrained weights of the shape are all the speed depends on.
 execFileSync(dikkat, ['train', '--preset', 'shakespeare-char', '--context', '512', '--data', data,
-  '--steps', '0', '--eval-every', '0', '--out', join(work, 'model'), '--quiet']);
+  '--steps', '0', '--eval-every', '0', '--eval-batches', '1', '--batch-size', '1', '--out', join(work, 'model'), '--quiet']);
 
 const server = spawn(dikkat, ['serve', '--model', join(work, 'model'), '--port', '0',
   '--threads', threads], { stdio: ['ignore', 'pipe', 'inherit'] });
