@@ -19,10 +19,23 @@ namespace {
 // two at once only take turns on the same cores.
 std::mutex compute_mutex;
 
+// Nothing is compressed: on loopback it only costs time (Brotli at httplib's level takes over a
+// second for a 500 x 500 table). httplib compresses a body whose type is text/* or exactly
+// application/json, so JSON goes with its charset, and the page's files through a provider of
+// known length, which it sends as they are.
+constexpr const char* kJson = "application/json; charset=utf-8";
+
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
+}
+
+void send_asset(httplib::Response& res, const WebAsset& asset) {
+  auto body = std::make_shared<std::string>(asset.body);
+  res.set_content_provider(body->size(), std::string(asset.content_type),
+                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             return sink.write(body->data() + offset, length);
+                           });
 }
 
 void send_error(httplib::Response& res, int status, const std::string& field,
@@ -146,15 +159,13 @@ void WebServer::add_routes() {
 
   s.Get("/", [this](const httplib::Request&, httplib::Response& res) {
     answer_request(res, [&] {
-      const auto page = web_asset("index.html", options_.assets_dir);
-      res.set_content(page->body, std::string(page->content_type));
+      send_asset(res, *web_asset("index.html", options_.assets_dir));
     });
   });
   s.Get(R"(/(app\.js|app\.css|index\.html))",
         [this](const httplib::Request& req, httplib::Response& res) {
           answer_request(res, [&] {
-            const auto asset = web_asset(req.matches[1].str(), options_.assets_dir);
-            res.set_content(asset->body, std::string(asset->content_type));
+            send_asset(res, *web_asset(req.matches[1].str(), options_.assets_dir));
           });
         });
 

@@ -38,7 +38,7 @@ class WebServerTest : public ::testing::Test {
 void expect_json_error(const httplib::Result& r, int status, const std::string& field) {
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   EXPECT_EQ(r->status, status) << r->body;
-  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json; charset=utf-8");
   const auto body = nlohmann::json::parse(r->body, nullptr, false);
   ASSERT_TRUE(body.is_object()) << r->body;
   EXPECT_FALSE(body.value("error", "").empty()) << r->body;
@@ -62,7 +62,7 @@ TEST_F(WebServerTest, AnApiAnswerIsJsonWithTheSameNumbersAsViewApi) {
       "/api/attention?model=m0&text=To%20be&kind=self&layer=1&head=1");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
-  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json; charset=utf-8");
   const auto body = nlohmann::json::parse(r->body);
   EXPECT_EQ(body["row_labels"], nlohmann::json({"T", "o", "␣", "b", "e"}));
   EXPECT_FLOAT_EQ(testing::floats_from_base64(body["weights"])[0], 1.0f);  // the first row
@@ -84,6 +84,18 @@ TEST_F(WebServerTest, WhatItRefusesGetsAJsonErrorWithA4xx) {
   expect_json_error(client_->Post("/api/generate", std::string(WebServer::kMaxBodyBytes + 10, ' '),
                                   "application/json"),
                     413, "");
+}
+
+TEST_F(WebServerTest, NothingIsCompressedEvenWhenTheBrowserAsksForIt) {
+  client_->set_decompress(false);
+  const httplib::Headers accept = {{"Accept-Encoding", "gzip, deflate, br"}};
+  for (const char* path : {"/", "/app.js", "/app.css", "/api/models",
+                           "/api/attention?model=m0&text=To%20be&kind=self&layer=1&head=1"}) {
+    const auto r = client_->Get(path, accept);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_FALSE(r->has_header("Content-Encoding")) << path;
+  }
 }
 
 TEST_F(WebServerTest, AnotherHostNameIsRefused) {
