@@ -1,0 +1,95 @@
+// Seed 003's step-by-step walk of one input: the list of steps (name, description, shape); a
+// click fetches that step's numbers and shows them as a heatmap and a table, cut to a readable
+// size with a "show all". The top next tokens close the walk.
+import { h } from '../dom.js';
+import { get, floats } from '../api.js';
+import { signedScale } from '../colors.js';
+import { t } from '../i18n.js';
+import { matrixFigure, formatValue } from '../matrix.js';
+import { panel, fill } from '../ui.js';
+
+const CUT_ROWS = 12;
+const CUT_COLS = 12;
+const picked = { model: null, name: null };
+
+/** Any shape as rows x columns: the last axis is the columns, the others stack into rows. */
+function asTable(shape) {
+  const cols = shape.length ? shape[shape.length - 1] : 1;
+  const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  return { rows, cols };
+}
+
+function numbersTable(values, rows, cols, showAll) {
+  const shownRows = showAll ? rows : Math.min(rows, CUT_ROWS);
+  const shownCols = showAll ? cols : Math.min(cols, CUT_COLS);
+  const table = h('table', { class: 'numbers', 'data-testid': 'step-numbers' },
+    h('thead', {}, h('tr', {}, h('th', { text: '' }), Array.from({ length: shownCols }, (_, j) => h('th', { text: String(j) })))),
+    h('tbody', {}, Array.from({ length: shownRows }, (_, i) => h('tr', {},
+      h('th', { text: String(i) }),
+      Array.from({ length: shownCols }, (_, j) => {
+        const v = values[i * cols + j];
+        return h('td', { 'data-value': String(v), text: formatValue(v) });
+      })))));
+  return table;
+}
+
+function stepDetail(step, answer) {
+  const { rows, cols } = asTable(answer.shape);
+  const values = floats(answer.values, rows * cols);
+  let showAll = false;
+  const cut = rows > CUT_ROWS || cols > CUT_COLS;
+  const numbersHost = h('div', { class: 'scroll' });
+  const toggle = cut && h('button', { type: 'button', class: 'small', 'data-testid': 'show-all' });
+  const draw = () => {
+    numbersHost.replaceChildren(numbersTable(values, rows, cols, showAll));
+    if (toggle) toggle.textContent = showAll ? t('showLess') : t('showAll', { rows, cols });
+  };
+  if (toggle) toggle.addEventListener('click', () => { showAll = !showAll; draw(); });
+  draw();
+  const heat = matrixFigure({ values, rows, cols, color: signedScale(values) });
+  return panel(`${step.name} [${answer.shape.join(' × ')}]`, h('div', {},
+    h('p', { class: 'muted', text: step.description }),
+    h('div', { class: 'scroll' }, heat.element),
+    cut && h('p', { class: 'muted' }, t('cutNote', { rows: Math.min(rows, CUT_ROWS), cols: Math.min(cols, CUT_COLS) }), ' ', toggle),
+    numbersHost), { save: { figure: heat.figure, name: `trace-${step.name}` }, testid: 'trace-step' });
+}
+
+function nextTokens(next) {
+  return panel(t('topNext'), h('ol', { class: 'next-list', 'data-testid': 'trace-next' },
+    next.map((n) => h('li', { 'data-id': String(n.id) }, h('code', { text: n.label }), ` ${(n.probability * 100).toFixed(2)}%`))));
+}
+
+export const traceView = {
+  id: 'trace',
+  available: (model) => model.ready,
+  render(host, ctx) {
+    const { model } = ctx;
+    if (picked.model !== model.id) Object.assign(picked, { model: model.id, name: null });
+    const base = { model: model.id, text: ctx.text, target: ctx.target };
+    fill(host, async () => {
+      const trace = await get('/api/trace', base);
+      const detail = h('div', { class: 'trace-detail' });
+      const list = h('ol', { class: 'steps', 'data-testid': 'trace-steps' });
+      const open = (step, item) => {
+        picked.name = step.name;
+        for (const other of list.children) other.classList.toggle('active', other === item);
+        fill(detail, async () => stepDetail(step, await get('/api/trace/step', { ...base, name: step.name })));
+      };
+      for (const step of trace.steps) {
+        const item = h('li', { 'data-testid': `step-${step.name}`, tabindex: 0 },
+          h('code', { text: step.name }), h('span', { class: 'shape', text: `[${step.shape.join(' × ')}]` }),
+          h('div', { class: 'muted', text: step.description }));
+        item.addEventListener('click', () => open(step, item));
+        item.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(step, item); });
+        list.append(item);
+      }
+      const again = trace.steps.findIndex((step) => step.name === picked.name);
+      if (again >= 0) open(trace.steps[again], list.children[again]);
+      else detail.append(h('p', { class: 'muted', text: t('pickStep') }));
+      return [
+        h('p', { class: 'tokens' }, t('tokens'), ': ', trace.tokens.map((label) => h('code', { class: 'token-chip', text: label }))),
+        h('div', { class: 'trace-layout' }, panel(t('steps'), list), h('div', {}, detail, nextTokens(trace.next))),
+      ];
+    });
+  },
+};
