@@ -32,7 +32,8 @@ export function s(tag, props, ...children) {
   return append(apply(document.createElementNS(SVG_NS, tag), props), children);
 }
 
-export function clear(el) {
+/** Replaces el's children, skipping null/false/undefined (which replaceChildren would print). */
+export function put(el, ...children) {
   el.replaceChildren();
-  return el;
+  return append(el, children);
 }

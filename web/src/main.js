@@ -1,7 +1,7 @@
 // The page: model picker, the shared text (and target for translators), the tabs, and the
 // active view. State lives in the URL's hash (view, model, text, target), so a view can be
 // linked to and reloaded.
-import { h, clear } from './dom.js';
+import { h, put } from './dom.js';
 import { get, isExport, exportedText } from './api.js';
 import { t, language, setLanguage, LANGUAGES } from './i18n.js';
 import { note, errorLine, select, switcher } from './ui.js';
@@ -102,7 +102,7 @@ function renderView() {
   for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === state.view));
   const view = views.find((v) => v.id === state.view);
   const container = h('div', { class: 'view', 'data-testid': `view-${view.id}` });
-  clear(host).append(container);
+  put(host, container);
   if (NEEDS_TEXT.has(view.id) && !state.text) {
     container.append(note(t('typeText')));
     return;
@@ -141,13 +141,13 @@ function renderShell() {
       onchange: async (id) => { state.modelId = id; state.target = ''; await ensureText(); writeHash(); renderShell(); },
     })),
     switcher({ options: LANGUAGES.map((l) => [l, l.toUpperCase()]), value: language(), testid: 'language-switch', onchange: (l) => { setLanguage(l); renderShell(); } }));
-  clear(app).append(header);
+  put(app, header);
   if (!model) {
     app.append(note(t('noModels')));
     return;
   }
   const views = viewsFor(model);
-  app.append(
+  put(app, header,
     h('div', { class: 'model-bar' }, modelInfo(model), !model.ready && note(t('waitingForCheckpoint'), 'waiting')),
     model.ready ? inputs(model) : null,
     h('nav', { class: 'tabs', 'data-testid': 'tabs' }, views.map((v) => h('button', {
@@ -178,5 +178,12 @@ async function start() {
   writeHash();
   renderShell();
 }
+
+window.addEventListener('hashchange', async () => {
+  readHash();
+  if (!currentModel() && state.models.length) state.modelId = state.models[0].id;
+  await ensureText();
+  renderShell();
+});
 
 start();

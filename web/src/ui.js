@@ -28,7 +28,7 @@ export async function fill(host, work) {
   host.replaceChildren(loadingLine());
   try {
     const result = await work();
-    host.replaceChildren(...[result].flat().filter(Boolean));
+    host.replaceChildren(...[result].flat(Infinity).filter(Boolean));
   } catch (error) {
     host.replaceChildren(errorLine(error));
     console.error(error);
@@ -39,8 +39,12 @@ export function labelled(text, input) {
   return h('label', { class: 'field' }, h('span', { text }), input);
 }
 
+/** A number box that reports every valid number as it is typed. */
 export function numberInput({ value, min, max, step, testid, onchange }) {
-  return h('input', { type: 'number', value, min, max, step, 'data-testid': testid, onchange: (e) => onchange(Number(e.target.value)) });
+  return h('input', {
+    type: 'number', value, min, max, step, 'data-testid': testid,
+    oninput: (e) => { if (e.target.value !== '' && e.target.validity.valid) onchange(Number(e.target.value)); },
+  });
 }
 
 export function select({ options, value, testid, onchange }) {

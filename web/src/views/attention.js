@@ -1,7 +1,7 @@
 // The attention view: pick a kind (self, or encoder/decoder/cross for a translator), a layer and
 // a head; see that one head as BertViz's head view and as a table, and every head at once as the
 // model view. Heads are fetched one at a time, when asked for.
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { get, floats } from '../api.js';
 import { weightScale, maxOf } from '../colors.js';
 import { t } from '../i18n.js';
@@ -61,7 +61,7 @@ export const attentionView = {
 
     const drawControls = (layers, heads) => {
       const numbered = (n) => Array.from({ length: n }, (_, i) => [i + 1, String(i + 1)]);
-      controls.replaceChildren(
+      put(controls,
         kinds.length > 1 && labelled(t('attentionKind'), switcher({
           options: kinds.map((k) => [k, t('kind_' + k)]), value: selection.kind, testid: 'kind-switch',
           onchange: (kind) => { Object.assign(selection, { kind, layer: 1, head: 1 }); ctx.rerender(); },

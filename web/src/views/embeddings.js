@@ -1,7 +1,7 @@
 // The token embedding table in PCA coordinates, on a canvas: 2-D or 3-D (drag to rotate, wheel
 // to zoom, hover for a token's label), and, when the model kept its step-0 checkpoint, arrows
 // from where each token started to where it is now. The SVG save redraws the same projection.
-import { h, s } from '../dom.js';
+import { h, s, put } from '../dom.js';
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { panel, fill, switcher, labelled } from '../ui.js';
@@ -148,7 +148,7 @@ export const embeddingsView = {
     const body = h('div');
     host.append(controls, body);
     let redraw = () => {};
-    controls.append(
+    put(controls,
       labelled(t('dimensions'), switcher({ options: [[2, '2-D'], [3, '3-D']], value: view.dims, testid: 'dims-switch', onchange: (d) => { view.dims = d; ctx.rerender(); } })),
       compare && labelled(t('beforeAfter'), h('input', { type: 'checkbox', checked: view.arrows, 'data-testid': 'arrows-toggle', onchange: (e) => { view.arrows = e.target.checked; redraw(); } })));
     fill(body, async () => {

@@ -8,7 +8,7 @@ import { panel, fill, note } from '../ui.js';
 
 const WIDTH = 760;
 const HEIGHT = 340;
-const M = { left: 56, right: 64, top: 16, bottom: 40 };
+const M = { left: 56, right: 64, top: 34, bottom: 40 };
 const COLORS = { train: '#2171b5', val: '#d94801', lr: '#888' };
 
 function path(points, x, y) {
@@ -45,10 +45,9 @@ function curvesFigure(rows) {
   }
   if (lr.length) {
     for (const tick of yLr.ticks(5)) axis.append(s('text', { x: WIDTH - M.right + 6, y: yLr(tick) + 4, fill: COLORS.lr, text: yLr.tickFormat(5, 'e')(tick) }));
-    axis.append(s('text', { x: WIDTH - 12, y: M.top + 4, 'text-anchor': 'end', fill: COLORS.lr, text: t('learningRate') }));
   }
   axis.append(s('text', { x: (M.left + WIDTH - M.right) / 2, y: HEIGHT - 6, 'text-anchor': 'middle', text: t('step') }),
-    s('text', { x: 14, y: M.top + 4, text: t('loss') }));
+    s('text', { x: 14, y: M.top - 14, text: t('loss') }));
   svg.append(axis);
 
   if (lr.length) svg.append(s('path', { d: path(lr, x, yLr), fill: 'none', stroke: COLORS.lr, 'stroke-dasharray': '4 3' }));
@@ -61,8 +60,8 @@ function curvesFigure(rows) {
   }
   const legend = [[t('trainLoss'), COLORS.train], [t('valLoss'), COLORS.val], [t('learningRate'), COLORS.lr]];
   legend.forEach(([label, color], k) => svg.append(
-    s('rect', { x: M.left + 10 + k * 150, y: M.top + 4, width: 14, height: 4, fill: color }),
-    s('text', { x: M.left + 30 + k * 150, y: M.top + 10, fill: '#333', text: label })));
+    s('rect', { x: M.left + 40 + k * 160, y: 10, width: 14, height: 4, fill: color }),
+    s('text', { x: M.left + 60 + k * 160, y: 16, fill: '#333', text: label })));
   return svg;
 }
 
