@@ -13,7 +13,7 @@ function formatValue(v) {
   if (v === Infinity) return '∞';
   if (Number.isNaN(v)) return 'NaN';
   const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 0.001 || abs >= 10000)) return v.toExponential(2);
+  if (abs !== 0 && (abs < 0.001 || abs >= 10000)) return v.toExponential(0);
   return v.toFixed(abs >= 100 ? 1 : 3);
 }
 export { formatValue };

@@ -3,9 +3,12 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 import { saveButtons } from './save.js';
 
-/** A titled box. With `save: {name, figure}` it carries "Save SVG"/"Save PNG" for figure(). */
-export function panel(title, body, { save, testid } = {}) {
-  return h('section', { class: 'panel', 'data-testid': testid },
+/**
+ * A titled box. With `save: {name, figure}` it carries "Save SVG"/"Save PNG" for figure();
+ * `attrs` are extra attributes (data-* that say what the panel shows, for tests and tools).
+ */
+export function panel(title, body, { save, testid, attrs } = {}) {
+  return h('section', { class: 'panel', 'data-testid': testid, ...attrs },
     h('header', { class: 'panel-head' }, h('h3', { text: title }), save && saveButtons(save.figure, save.name)),
     body);
 }
@@ -23,16 +26,25 @@ export function note(text, testid) {
   return h('p', { class: 'note', 'data-testid': testid, text });
 }
 
-/** Runs `work`, putting its result (a node or nodes) into `host`, or the error if it fails. */
+const latestWork = new WeakMap();
+
+/**
+ * Runs `work`, putting its result (a node or nodes) into `host`, or the error if it fails.
+ * Only the latest work asked of a host may fill it: a slow answer to an older question
+ * (another head picked meanwhile) is dropped.
+ */
 export async function fill(host, work) {
+  const token = {};
+  latestWork.set(host, token);
   host.replaceChildren(loadingLine());
+  let content;
   try {
-    const result = await work();
-    host.replaceChildren(...[result].flat(Infinity).filter(Boolean));
+    content = [await work()].flat(Infinity).filter(Boolean);
   } catch (error) {
-    host.replaceChildren(errorLine(error));
+    content = [errorLine(error)];
     console.error(error);
   }
+  if (latestWork.get(host) === token) host.replaceChildren(...content);
 }
 
 export function labelled(text, input) {

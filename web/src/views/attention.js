@@ -34,11 +34,12 @@ export function headPanels(head, name) {
   const table = matrixFigure({ ...m, color: weightScale(maxOf(head.values)), axisNames: [t('query'), t('key')] });
   const caption = `${t('kind_' + head.kind)} · ${t('layer')} ${head.layer} · ${t('head')} ${head.head}`;
   const targetNote = head.translated ? note(t('targetIsOwnTranslation', { target: head.target })) : null;
+  const attrs = { 'data-kind': head.kind, 'data-layer': head.layer, 'data-head': head.head };
   return [
     targetNote,
     h('div', { class: 'side-by-side' },
-      panel(`${t('headView')} — ${caption}`, h('div', { class: 'scroll' }, headView.element), { save: { figure: headView.figure, name: `${name}-head-view` }, testid: 'head-view' }),
-      panel(`${t('table')} — ${caption}`, h('div', { class: 'scroll' }, table.element), { save: { figure: table.figure, name: `${name}-table` }, testid: 'attention-table' })),
+      panel(`${t('headView')} — ${caption}`, h('div', { class: 'scroll' }, headView.element), { save: { figure: headView.figure, name: `${name}-head-view` }, testid: 'head-view', attrs }),
+      panel(`${t('table')} — ${caption}`, h('div', { class: 'scroll' }, table.element), { save: { figure: table.figure, name: `${name}-table` }, testid: 'attention-table', attrs })),
   ];
 }
 
