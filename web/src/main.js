@@ -33,6 +33,21 @@ function writeHash() {
   history.replaceState(null, '', `#${params}`);
 }
 
+/**
+ * A model with every field the views read. The server lists a run that has no weights yet with
+ * only id, name, dir, ready and has_metrics.
+ */
+function withDefaults(model) {
+  return {
+    arch: '?', task: 'language_model', step: 0, vocab_size: 0, context: 0, n_embd: 0, layers: 0, heads: 0,
+    encoder_layers: 0, attention_kinds: [], checkpoints: [], has_metrics: false, config: {}, ...model,
+  };
+}
+
+async function loadModels() {
+  state.models = (await get('/api/models', {}, { fresh: true })).models.map(withDefaults);
+}
+
 const currentModel = () => state.models.find((m) => m.id === state.modelId);
 
 function viewsFor(model) {
@@ -119,10 +134,9 @@ function renderView() {
 async function checkReady() {
   if (Date.now() - lastModelCheck < 5000) return;
   lastModelCheck = Date.now();
-  const { models } = await get('/api/models', {}, { fresh: true });
-  const now = models.find((m) => m.id === state.modelId);
-  if (now && now.ready) {
-    state.models = models;
+  await loadModels();
+  if (currentModel()?.ready) {
+    await ensureText();
     renderShell();
   }
 }
@@ -137,7 +151,7 @@ function renderShell() {
     h('span', { class: 'tagline muted', text: t('tagline') }),
     h('div', { class: 'spacer' }),
     state.models.length > 0 && h('label', { class: 'field inline' }, h('span', { text: t('model') }), select({
-      options: state.models.map((m) => [m.id, `${m.name} (${m.arch})`]), value: state.modelId, testid: 'model-select',
+      options: state.models.map((m) => [m.id, m.ready ? `${m.name} (${m.arch})` : m.name]), value: state.modelId, testid: 'model-select',
       onchange: async (id) => { state.modelId = id; state.target = ''; await ensureText(); writeHash(); renderShell(); },
     })),
     switcher({ options: LANGUAGES.map((l) => [l, l.toUpperCase()]), value: language(), testid: 'language-switch', onchange: (l) => { setLanguage(l); renderShell(); } }));
@@ -148,7 +162,7 @@ function renderShell() {
   }
   const views = viewsFor(model);
   put(app, header,
-    h('div', { class: 'model-bar' }, modelInfo(model), !model.ready && note(t('waitingForCheckpoint'), 'waiting')),
+    h('div', { class: 'model-bar' }, model.ready ? modelInfo(model) : h('code', { text: model.dir }), !model.ready && note(t('waitingForCheckpoint'), 'waiting')),
     model.ready ? inputs(model) : null,
     h('nav', { class: 'tabs', 'data-testid': 'tabs' }, views.map((v) => h('button', {
       type: 'button', 'data-view': v.id, 'data-testid': `tab-${v.id}`, text: t('view_' + v.id),
@@ -167,7 +181,7 @@ async function ensureText() {
 async function start() {
   readHash();
   try {
-    state.models = (await get('/api/models', {}, { fresh: true })).models;
+    await loadModels();
     if (!currentModel() && state.models.length) state.modelId = state.models[0].id;
     await ensureText();
   } catch (error) {
