@@ -200,4 +200,6 @@ window.addEventListener('hashchange', async () => {
   renderShell();
 });
 
-start();
+// The served page loads app.js with defer; an exported page may inline it in <head>.
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
