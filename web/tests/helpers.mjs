@@ -1,7 +1,7 @@
 // Shared pieces of the browser tests: when to skip, building the page, starting `dikkat serve`,
 // a Chromium page that may reach nothing but the server, and screenshots on failure.
 import { spawn, spawnSync, execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,4 +150,21 @@ export function viewUrl(base, { view, model = 'm0', text, target }) {
   if (text !== undefined) params.set('text', text);
   if (target) params.set('target', target);
   return `${base}/#${params}`;
+}
+
+/** Trains a tiny encoder-decoder translator (English -> Turkish word by word) into a temp folder. */
+export async function trainTinyTranslator() {
+  const dir = mkdtempSync(join(tmpdir(), 'dikkat-nmt-'));
+  const words = { the: 'bu', cat: 'kedi', dog: 'köpek', a: 'bir', house: 'ev', tree: 'ağaç', my: 'benim', friend: 'arkadaş', book: 'kitap', big: 'büyük', small: 'küçük', sees: 'görür' };
+  const english = Object.keys(words);
+  let state = 7;
+  const next = () => { state = (state * 1103515245 + 12345) % 2147483648; return state; };
+  const lines = Array.from({ length: 600 }, () => {
+    const sentence = Array.from({ length: 2 + (next() % 4) }, () => english[next() % english.length]);
+    return `${sentence.join(' ')}\t${sentence.map((w) => words[w]).join(' ')}`;
+  });
+  writeFileSync(join(dir, 'pairs.tsv'), `${lines.join('\n')}\n`);
+  const out = join(dir, 'run');
+  await dikkat('train', '--arch', 'seq2seq', '--preset', 'nmt-tiny', '--data', join(dir, 'pairs.tsv'), '--steps', '200', '--out', out, '--threads', '1', '--quiet');
+  return out;
 }
