@@ -54,15 +54,15 @@ function viewsFor(model) {
   return model.ready ? VIEWS.filter((v) => v.available(model)) : [trainingView];
 }
 
-/** A text the model can read: the guess if it tokenizes, else its first few ordinary tokens. */
+/**
+ * A text the model can read: the guess when the vocabulary has all its characters, else the
+ * model's first few ordinary tokens. (Asking /api/tokenize instead would log a 400.)
+ */
 async function defaultText(model) {
-  try {
-    await get('/api/tokenize', { model: model.id, text: FIRST_GUESS });
-    return FIRST_GUESS;
-  } catch {
-    const vocab = await get('/api/vocab', { model: model.id });
-    return vocab.texts.filter((text) => text && !/^<.*>$/.test(text)).slice(0, 8).join('');
-  }
+  const vocab = await get('/api/vocab', { model: model.id });
+  const known = new Set(vocab.texts.join(''));
+  if ([...FIRST_GUESS].every((c) => known.has(c))) return FIRST_GUESS;
+  return vocab.texts.filter((text) => text && !/^[<⟨].*[>⟩]$/.test(text)).slice(0, 8).join('');
 }
 
 function modelInfo(model) {

@@ -100,8 +100,8 @@ export async function launch() {
  * A page whose every request is routed: those to `allowed` (a host like 127.0.0.1:PORT, or a
  * predicate on the URL) go through, any other is aborted and recorded in `outside`.
  */
-export async function guardedPage(browser, allowed) {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1300, height: 900 }, acceptDownloads: true });
+export async function guardedPage(browser, allowed, { locale = 'en-US' } = {}) {
+  const context = await browser.newContext({ locale, viewport: { width: 1300, height: 900 }, acceptDownloads: true });
   const outside = [];
   const isAllowed = typeof allowed === 'function' ? allowed : (url) => url.protocol === 'http:' && url.host === allowed;
   await context.route('**/*', (route) => {
@@ -113,6 +113,8 @@ export async function guardedPage(browser, allowed) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // Console errors include CSP violations and failed requests.
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
   return { context, page, outside, errors };
 }
 

@@ -68,10 +68,10 @@ test('next-token probabilities and streamed generation', { skip: reason ?? false
       await page.fill('[data-testid="temperature"]', String(temperature));
       await page.fill('[data-testid="gen-tokens"]', String(tokens));
       await page.fill('[data-testid="gen-seed"]', String(seed));
-      // Count the updates of the output: a streamed answer arrives in several pieces.
+      // Count the changes of the output: the text grows one token event at a time.
       await page.$eval('[data-testid="generated"]', (el) => {
         window.generatedUpdates = 0;
-        new MutationObserver(() => { window.generatedUpdates += 1; }).observe(el, { childList: true, characterData: true, subtree: true });
+        new MutationObserver((records) => { window.generatedUpdates += records.length; }).observe(el, { childList: true, characterData: true, subtree: true });
       });
       await page.click('[data-testid="generate-button"]');
       await page.locator('[data-testid="generate-done"]').waitFor({ state: 'visible', timeout: 60000 });
