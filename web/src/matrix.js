@@ -68,6 +68,9 @@ function svgMatrix({ values, rows, cols, rowLabels = [], colLabels = [], color }
 function canvasMatrix({ values, rows, cols, rowLabels = [], colLabels = [], color, axisNames = [t('row'), t('column')] }) {
   const cell = Math.max(1, Math.min(12, Math.floor(900 / Math.max(rows, cols))));
   const canvas = h('canvas', { width: cols * cell, height: rows * cell, class: 'matrix-canvas' });
+  // A 500-token table draws at 1 px a cell: show it larger (pixelated by the CSS, not blurred).
+  const upscale = 600 / (Math.max(rows, cols) * cell);
+  if (upscale > 1) canvas.style.width = `${Math.round(cols * cell * upscale)}px`;
   const ctx = canvas.getContext('2d');
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {

@@ -19,13 +19,24 @@ function asTable(shape) {
   return { rows, cols };
 }
 
-function numbersTable(values, rows, cols, showAll) {
+/**
+ * Labels for the stacked rows: the step's per-position labels (`rows`, when the server sends
+ * them), prefixed by the leading index (a head) when several tables are stacked.
+ */
+function rowLabelsFor(step, shape, rows) {
+  const positions = step.rows;
+  if (!positions || shape.length < 2 || positions.length !== shape[shape.length - 2]) return undefined;
+  if (rows === positions.length) return positions;
+  return Array.from({ length: rows }, (_, r) => `${Math.floor(r / positions.length) + 1}·${positions[r % positions.length]}`);
+}
+
+function numbersTable(values, rows, cols, showAll, rowLabels) {
   const shownRows = showAll ? rows : Math.min(rows, CUT_ROWS);
   const shownCols = showAll ? cols : Math.min(cols, CUT_COLS);
   const table = h('table', { class: 'numbers', 'data-testid': 'step-numbers' },
     h('thead', {}, h('tr', {}, h('th', { text: '' }), Array.from({ length: shownCols }, (_, j) => h('th', { text: String(j) })))),
     h('tbody', {}, Array.from({ length: shownRows }, (_, i) => h('tr', {},
-      h('th', { text: String(i) }),
+      h('th', { text: rowLabels ? `${i} ${rowLabels[i]}` : String(i) }),
       Array.from({ length: shownCols }, (_, j) => {
         const v = values[i * cols + j];
         return h('td', { 'data-value': String(v), text: formatValue(v) });
@@ -36,22 +47,27 @@ function numbersTable(values, rows, cols, showAll) {
 function stepDetail(step, answer) {
   const { rows, cols } = asTable(answer.shape);
   const values = floats(answer.values, rows * cols);
+  const rowLabels = rowLabelsFor({ rows: answer.rows ?? step.rows }, answer.shape, rows);
   let showAll = false;
   const cut = rows > CUT_ROWS || cols > CUT_COLS;
   const numbersHost = h('div', { class: 'scroll' });
   const toggle = cut && h('button', { type: 'button', class: 'small', 'data-testid': 'show-all' });
   const draw = () => {
-    numbersHost.replaceChildren(numbersTable(values, rows, cols, showAll));
+    numbersHost.replaceChildren(numbersTable(values, rows, cols, showAll, rowLabels));
     if (toggle) toggle.textContent = showAll ? t('showLess') : t('showAll', { rows, cols });
   };
   if (toggle) toggle.addEventListener('click', () => { showAll = !showAll; draw(); });
   draw();
-  const heat = matrixFigure({ values, rows, cols, color: signedScale(values) });
+  const heat = matrixFigure({ values, rows, cols, rowLabels, color: signedScale(values) });
   return panel(`${step.name} [${answer.shape.join(' × ')}]`, h('div', {},
     h('p', { class: 'muted', text: step.description }),
     h('div', { class: 'scroll' }, heat.element),
     cut && h('p', { class: 'muted' }, t('cutNote', { rows: Math.min(rows, CUT_ROWS), cols: Math.min(cols, CUT_COLS) }), ' ', toggle),
     numbersHost), { save: { figure: heat.figure, name: `trace-${step.name}` }, testid: 'trace-step' });
+}
+
+function tokenLine(title, labels = []) {
+  return h('p', { class: 'tokens' }, title, ': ', labels.map((label) => h('code', { class: 'token-chip', text: label })));
 }
 
 function nextTokens(next) {
@@ -87,7 +103,8 @@ export const traceView = {
       if (again >= 0) open(trace.steps[again], list.children[again]);
       else detail.append(h('p', { class: 'muted', text: t('pickStep') }));
       return [
-        h('p', { class: 'tokens' }, t('tokens'), ': ', trace.tokens.map((label) => h('code', { class: 'token-chip', text: label }))),
+        tokenLine(t('tokens'), trace.tokens ?? trace.source_labels),
+        trace.target_labels && tokenLine(t('targetTokens'), trace.target_labels),
         h('div', { class: 'trace-layout' }, panel(t('steps'), list), h('div', {}, detail, nextTokens(trace.next))),
       ];
     });
