@@ -139,7 +139,7 @@ const tr = {
   head: 'Dikkat başı',
   layerShort: 'K',
   headShort: 'B',
-  headView: 'Baş görünümü',
+  headView: 'Dikkat başı görünümü',
   table: 'Ağırlıklar',
   modelView: 'Model görünümü',
   modelViewHint: 'Her katman × dikkat başı; açmak için birine tıklayın.',

@@ -74,7 +74,7 @@ function modelInfo(model) {
     [t('embeddingSize'), model.n_embd],
     [t('layers'), model.encoder_layers ? `${model.encoder_layers} + ${model.layers}` : model.layers],
     [t('heads'), model.heads],
-  ];
+  ].filter(([, value]) => value !== 0); // recurrent and bigram models have no layers or heads
   return h('dl', { class: 'model-info', 'data-testid': 'model-info' },
     facts.map(([name, value]) => [h('dt', { text: name }), h('dd', { text: String(value) })]));
 }
