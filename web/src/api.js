@@ -55,6 +55,11 @@ async function errorFrom(response) {
 const cache = new Map();
 const CACHE_ENTRIES = 300;
 
+/** Forgets every kept answer (a served run wrote a new checkpoint: its answers changed). */
+export function forgetAnswers() {
+  cache.clear();
+}
+
 function urlFor(path, params) {
   const query = new URLSearchParams(params).toString();
   return query ? `${path}?${query}` : path;

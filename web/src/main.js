@@ -2,7 +2,7 @@
 // active view. State lives in the URL's hash (view, model, text, target), so a view can be
 // linked to and reloaded.
 import { h, put } from './dom.js';
-import { get, isExport, exportedText } from './api.js';
+import { get, isExport, exportedText, forgetAnswers } from './api.js';
 import { t, language, setLanguage, LANGUAGES } from './i18n.js';
 import { note, errorLine, select, switcher } from './ui.js';
 import { attentionView } from './views/attention.js';
@@ -128,6 +128,21 @@ function renderView() {
     onTrainingRow: model.ready ? null : checkReady,
   };
   cleanup = view.render(container, ctx) || (() => {});
+  if (!isExport) noticeNewCheckpoint(model);
+}
+
+/**
+ * A served run keeps writing checkpoints and the server follows the latest, so kept answers go
+ * stale: on each render look at the model list again, and when the step moved, start afresh.
+ */
+async function noticeNewCheckpoint(shown) {
+  const { models } = await get('/api/models', {}, { fresh: true }).catch(() => ({ models: [] }));
+  const now = models.find((m) => m.id === shown.id);
+  if (!now || (now.step === shown.step && now.ready === shown.ready) || currentModel() !== shown) return;
+  forgetAnswers();
+  state.models = models.map(withDefaults);
+  await ensureText();
+  renderShell();
 }
 
 /** While a run has no weights yet, look again (at most every 5 s) as its metrics arrive. */
