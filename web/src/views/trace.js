@@ -6,7 +6,7 @@ import { get, floats } from '../api.js';
 import { signedScale } from '../colors.js';
 import { t } from '../i18n.js';
 import { matrixFigure, formatValue } from '../matrix.js';
-import { panel, fill } from '../ui.js';
+import { panel, fill, labelled, switcher } from '../ui.js';
 
 const CUT_ROWS = 12;
 const CUT_COLS = 12;
@@ -21,7 +21,7 @@ function asTable(shape) {
 
 /**
  * Labels for the stacked rows: the step's per-position labels (`rows`, when the server sends
- * them), prefixed by the leading index (a head) when several tables are stacked.
+ * them), prefixed by the leading indices when several tables are stacked.
  */
 function rowLabelsFor(step, shape, rows) {
   const positions = step.rows;
@@ -44,10 +44,8 @@ function numbersTable(values, rows, cols, showAll, rowLabels) {
   return table;
 }
 
-function stepDetail(step, answer) {
-  const { rows, cols } = asTable(answer.shape);
-  const values = floats(answer.values, rows * cols);
-  const rowLabels = rowLabelsFor({ rows: answer.rows ?? step.rows }, answer.shape, rows);
+/** A heatmap and the numbers (cut, with "show all") of one rows x cols table. */
+function tableBody(values, rows, cols, rowLabels) {
   let showAll = false;
   const cut = rows > CUT_ROWS || cols > CUT_COLS;
   const numbersHost = h('div', { class: 'scroll' });
@@ -59,11 +57,46 @@ function stepDetail(step, answer) {
   if (toggle) toggle.addEventListener('click', () => { showAll = !showAll; draw(); });
   draw();
   const heat = matrixFigure({ values, rows, cols, rowLabels, color: signedScale(values) });
-  return panel(`${step.name} [${answer.shape.join(' × ')}]`, h('div', {},
-    h('p', { class: 'muted', text: step.description }),
-    h('div', { class: 'scroll' }, heat.element),
-    cut && h('p', { class: 'muted' }, t('cutNote', { rows: Math.min(rows, CUT_ROWS), cols: Math.min(cols, CUT_COLS) }), ' ', toggle),
-    numbersHost), { save: { figure: heat.figure, name: `trace-${step.name}` }, testid: 'trace-step' });
+  return {
+    element: h('div', {},
+      h('div', { class: 'scroll' }, heat.element),
+      cut && h('p', { class: 'muted' }, t('cutNote', { rows: Math.min(rows, CUT_ROWS), cols: Math.min(cols, CUT_COLS) }), ' ', toggle),
+      numbersHost),
+    figure: heat.figure,
+  };
+}
+
+/**
+ * One step's numbers. A [heads, T, C] step is shown one head at a time (a switch picks it);
+ * any other shape as rows x last axis.
+ */
+function stepDetail(step, answer) {
+  const { shape } = answer;
+  const { rows, cols } = asTable(shape);
+  const values = floats(answer.values, rows * cols);
+  const positions = answer.rows ?? step.rows;
+  const bodyHost = h('div');
+  let body = null;
+  let picker = null;
+  if (shape.length === 3) {
+    const [count, sliceRows, sliceCols] = shape;
+    const labels = positions && positions.length === sliceRows ? positions : undefined;
+    const show = (index) => {
+      body = tableBody(values.subarray(index * sliceRows * sliceCols, (index + 1) * sliceRows * sliceCols), sliceRows, sliceCols, labels);
+      bodyHost.replaceChildren(body.element);
+      for (const button of picker.querySelectorAll('button')) button.setAttribute('aria-pressed', String(Number(button.dataset.value) === index));
+    };
+    picker = h('div', { class: 'controls' }, labelled(t('head'), switcher({
+      options: Array.from({ length: count }, (_, k) => [k, String(k + 1)]), value: 0, testid: 'trace-slice', onchange: show,
+    })));
+    show(0);
+  } else {
+    body = tableBody(values, rows, cols, rowLabelsFor({ rows: positions }, shape, rows));
+    bodyHost.append(body.element);
+  }
+  return panel(`${step.name} [${shape.join(' × ')}]`, h('div', {},
+    h('p', { class: 'muted', text: step.description }), picker, bodyHost),
+  { save: { figure: () => body.figure(), name: `trace-${step.name}` }, testid: 'trace-step' });
 }
 
 function tokenLine(title, labels = []) {
