@@ -3,7 +3,7 @@
 import { scaleSequential, scaleDiverging } from 'd3-scale';
 import { interpolateBlues, interpolateRdBu } from 'd3-scale-chromatic';
 
-export const MASKED = '#d9d9d9';
+const MASKED = '#d9d9d9';
 
 /** Weight colours over [0, max]: small weights of a flat head stay visible. */
 export function weightScale(max = 1) {

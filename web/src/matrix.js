@@ -6,7 +6,7 @@ import { h, s } from './dom.js';
 import { textColorOn } from './colors.js';
 import { t } from './i18n.js';
 
-export const SVG_LIMIT = 40;
+const SVG_LIMIT = 40;
 
 function formatValue(v) {
   if (v === -Infinity) return '−∞';

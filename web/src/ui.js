@@ -18,7 +18,7 @@ export function errorLine(error) {
   return h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, `${error && error.message ? error.message : String(error)}${field}`);
 }
 
-export function loadingLine() {
+function loadingLine() {
   return h('p', { class: 'muted', text: t('loading') });
 }
 
