@@ -5,6 +5,7 @@
 import { h, s } from './dom.js';
 import { textColorOn } from './colors.js';
 import { t } from './i18n.js';
+import { paintTable } from './paint.js';
 
 const SVG_LIMIT = 40;
 
@@ -71,13 +72,7 @@ function canvasMatrix({ values, rows, cols, rowLabels = [], colLabels = [], colo
   // A 500-token table draws at 1 px a cell: show it larger (pixelated by the CSS, not blurred).
   const upscale = 600 / (Math.max(rows, cols) * cell);
   if (upscale > 1) canvas.style.width = `${Math.round(cols * cell * upscale)}px`;
-  const ctx = canvas.getContext('2d');
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      ctx.fillStyle = color(values[i * cols + j]);
-      ctx.fillRect(j * cell, i * cell, cell, cell);
-    }
-  }
+  paintTable(canvas, values, rows, cols, cell, color);
   const readout = h('div', { class: 'readout', 'data-testid': 'cell-readout', 'data-value': '' }, t('hoverCell'));
   const show = (event) => {
     const box = canvas.getBoundingClientRect();

@@ -4,6 +4,7 @@ import { s } from '../dom.js';
 import { floats } from '../api.js';
 import { weightScale, maxOf } from '../colors.js';
 import { t } from '../i18n.js';
+import { paintTable } from '../paint.js';
 
 const THUMB = 72;
 const GAP = 6;
@@ -14,14 +15,7 @@ function thumbImage(values, rows, cols) {
   const canvas = document.createElement('canvas');
   canvas.width = cols * scale;
   canvas.height = rows * scale;
-  const ctx = canvas.getContext('2d');
-  const color = weightScale(maxOf(values));
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      ctx.fillStyle = color(values[i * cols + j]);
-      ctx.fillRect(j * scale, i * scale, scale, scale);
-    }
-  }
+  paintTable(canvas, values, rows, cols, scale, weightScale(maxOf(values)));
   return canvas.toDataURL('image/png');
 }
 

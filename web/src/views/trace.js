@@ -30,18 +30,41 @@ function rowLabelsFor(step, shape, rows) {
   return Array.from({ length: rows }, (_, r) => `${Math.floor(r / positions.length) + 1}·${positions[r % positions.length]}`);
 }
 
+const ROWS_PER_BATCH = 50;
+
+/**
+ * The numbers as a table. "Show all" of a 500 x 500 step would be 250k cells at once, so rows
+ * are added a batch at a time as the end of the table scrolls into view.
+ */
 function numbersTable(values, rows, cols, showAll, rowLabels) {
   const shownRows = showAll ? rows : Math.min(rows, CUT_ROWS);
   const shownCols = showAll ? cols : Math.min(cols, CUT_COLS);
+  const row = (i) => h('tr', {},
+    h('th', { text: rowLabels ? `${i} ${rowLabels[i]}` : String(i) }),
+    Array.from({ length: shownCols }, (_, j) => {
+      const v = values[i * cols + j];
+      return h('td', { 'data-value': String(v), text: formatValue(v) });
+    }));
+  const body = h('tbody');
   const table = h('table', { class: 'numbers', 'data-testid': 'step-numbers' },
     h('thead', {}, h('tr', {}, h('th', { text: '' }), Array.from({ length: shownCols }, (_, j) => h('th', { text: String(j) })))),
-    h('tbody', {}, Array.from({ length: shownRows }, (_, i) => h('tr', {},
-      h('th', { text: rowLabels ? `${i} ${rowLabels[i]}` : String(i) }),
-      Array.from({ length: shownCols }, (_, j) => {
-        const v = values[i * cols + j];
-        return h('td', { 'data-value': String(v), text: formatValue(v) });
-      })))));
-  return table;
+    body);
+  let added = 0;
+  const sentinel = h('div', { class: 'more-rows' });
+  const more = () => {
+    const until = Math.min(shownRows, added + ROWS_PER_BATCH);
+    for (; added < until; added++) body.append(row(added));
+    if (added >= shownRows) {
+      watcher?.disconnect();
+      sentinel.remove();
+    }
+  };
+  const watcher = shownRows > ROWS_PER_BATCH
+    ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more(); })
+    : null;
+  more();
+  if (added < shownRows) watcher.observe(sentinel);
+  return h('div', {}, table, added < shownRows && sentinel);
 }
 
 /** A heatmap and the numbers (cut, with "show all") of one rows x cols table. */
