@@ -79,6 +79,7 @@ const en = {
   topK: 'Top-k (0 = off)',
   topP: 'Top-p (1 = off)',
   afterTokens: 'After {count} input tokens.',
+  afterTarget: 'After the {count} tokens of the target so far.',
   droppedTokens: '{count} tokens were cut from the front to fit the context.',
   generate: 'Generate',
   generateButton: 'Generate',
@@ -179,6 +180,7 @@ const tr = {
   topK: 'Top-k (0 = kapalı)',
   topP: 'Top-p (1 = kapalı)',
   afterTokens: '{count} girdi belirtecinden sonra.',
+  afterTarget: 'Hedefin şimdiye kadarki {count} belirtecinden sonra.',
   droppedTokens: 'Bağlama sığması için baştan {count} belirteç atıldı.',
   generate: 'Üret',
   generateButton: 'Üret',
@@ -232,6 +234,18 @@ export function setLanguage(name) {
   } catch {
     // Not remembered, still switched.
   }
+}
+
+const LOCALES = { en: 'en-US', tr: 'tr-TR' };
+
+/** A probability as a percentage the way the language writes it ("19.62%", "%19,62"). */
+export function percent(p, digits = 2) {
+  return new Intl.NumberFormat(LOCALES[current], { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(p);
+}
+
+/** A whole number with the language's digit grouping. */
+export function count(n) {
+  return new Intl.NumberFormat(LOCALES[current], { maximumFractionDigits: 0 }).format(n);
 }
 
 /** The label for `key` in the current language, with {name} placeholders filled from vars. */

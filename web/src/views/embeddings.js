@@ -3,7 +3,7 @@
 // from where each token started to where it is now. The SVG save redraws the same projection.
 import { h, s, put } from '../dom.js';
 import { get } from '../api.js';
-import { t } from '../i18n.js';
+import { t, percent } from '../i18n.js';
 import { panel, fill, switcher, labelled } from '../ui.js';
 
 const STEP0 = 'model_step0.safetensors';
@@ -157,7 +157,7 @@ export const embeddingsView = {
       const readout = h('div', { class: 'readout', 'data-testid': 'embedding-readout', text: t('hoverPoint') });
       redraw = interact(canvas, data, readout);
       const facts = [
-        data.exact ? t('pcaExact') : t('pcaExplained', { parts: data.explained.map((e) => `${(e * 100).toFixed(1)}%`).join(', ') }),
+        data.exact ? t('pcaExact') : t('pcaExplained', { parts: data.explained.map((e) => percent(e, 1)).join(', ') }),
         data.before ? t('comparedSteps', { before: data.before_step, now: data.now_step }) : t('noBefore'),
       ];
       return panel(`${t('embeddings')} (${data.dims}-D)`, h('div', {},

@@ -3,7 +3,7 @@
 // models: POST /api/generate and append each token as its event arrives.
 import { h, s } from '../dom.js';
 import { get, floats, postEvents, isExport } from '../api.js';
-import { t } from '../i18n.js';
+import { t, percent } from '../i18n.js';
 import { distribution, topIds } from '../sampling.js';
 import { panel, fill, labelled, numberInput, note, errorLine } from '../ui.js';
 
@@ -26,7 +26,7 @@ function barsFigure(probs, labels) {
     svg.append(s('g', { 'data-testid': `prob-${id}`, 'data-value': String(p), 'data-label': labels[id] },
       s('text', { x: labelWidth - 6, y: y + 15, 'text-anchor': 'end', fill: '#222', text: labels[id] }),
       s('rect', { x: labelWidth, y: y + 3, width: Math.max(1, (p / max) * barWidth), height: row - 6, fill: '#4292c6' }),
-      s('text', { x: labelWidth + (p / max) * barWidth + 6, y: y + 15, fill: '#444', text: `${(p * 100).toFixed(2)}%` })));
+      s('text', { x: labelWidth + (p / max) * barWidth + 6, y: y + 15, fill: '#444', text: percent(p) })));
   });
   return svg;
 }
@@ -95,7 +95,7 @@ export const nextTokenView = {
       redraw();
       return panel(t('nextToken'), h('div', {},
         samplingControls(redraw),
-        h('p', { class: 'muted', text: t('afterTokens', { count: answer.tokens.length }) + (answer.dropped ? ' ' + t('droppedTokens', { count: answer.dropped }) : '') }),
+        h('p', { class: 'muted', text: t(model.task === 'translation' ? 'afterTarget' : 'afterTokens', { count: answer.tokens.length }) + (answer.dropped ? ' ' + t('droppedTokens', { count: answer.dropped }) : '') }),
         figureHost), { save: { figure: () => figure, name: 'next-token' }, testid: 'next-token' });
     });
     if (model.task === 'language_model') host.append(generateBox(ctx));

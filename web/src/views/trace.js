@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { get, floats } from '../api.js';
 import { signedScale } from '../colors.js';
-import { t } from '../i18n.js';
+import { t, percent } from '../i18n.js';
 import { matrixFigure, formatValue } from '../matrix.js';
 import { panel, fill, labelled, switcher } from '../ui.js';
 
@@ -128,7 +128,7 @@ function tokenLine(title, labels = []) {
 
 function nextTokens(next) {
   return panel(t('topNext'), h('ol', { class: 'next-list', 'data-testid': 'trace-next' },
-    next.map((n) => h('li', { 'data-id': String(n.id) }, h('code', { text: n.label }), ` ${(n.probability * 100).toFixed(2)}%`))));
+    next.map((n) => h('li', { 'data-id': String(n.id) }, h('code', { text: n.label }), ` ${percent(n.probability)}`))));
 }
 
 export const traceView = {

@@ -3,7 +3,7 @@
 import { scaleLinear } from 'd3-scale';
 import { h, s } from '../dom.js';
 import { get, metricsStream, isExport } from '../api.js';
-import { t } from '../i18n.js';
+import { t, count } from '../i18n.js';
 import { panel, fill, note } from '../ui.js';
 
 const WIDTH = 760;
@@ -72,7 +72,7 @@ function summary(rows) {
   return h('div', { class: 'summary' },
     h('p', { 'data-testid': 'train-status' },
       last ? t('lastStep', { step: last.step, loss: last.train_loss === null ? '—' : Number(last.train_loss).toFixed(4) }) : t('noRows'),
-      speed ? ` · ${t('tokensPerSecond', { value: Math.round(speed.tokens_per_s).toLocaleString() })}` : ''),
+      speed ? ` · ${t('tokensPerSecond', { value: count(speed.tokens_per_s) })}` : ''),
     samples.length > 0 && h('div', { 'data-testid': 'train-samples' }, h('h4', { text: t('latestSamples') }),
       samples.map((r) => h('figure', {}, h('figcaption', { class: 'muted', text: `${t('step')} ${r.step}` }), h('pre', { class: 'sample', text: r.sample })))));
 }
