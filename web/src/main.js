@@ -19,6 +19,7 @@ const FIRST_GUESS = 'To be, or not to be';
 const state = { models: [], modelId: null, view: 'attention', text: '', target: '' };
 let cleanup = () => {};
 let lastModelCheck = 0;
+let pendingModelCheck = 0;
 
 function readHash() {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -125,35 +126,40 @@ function renderView() {
   const ctx = {
     model, text: state.text, target: model.task === 'translation' ? state.target : '',
     rerender: renderView,
-    onTrainingRow: model.ready ? null : checkReady,
+    onTrainingRow: model.ready ? null : () => checkSoon(model),
   };
   cleanup = view.render(container, ctx) || (() => {});
   if (!isExport) noticeNewCheckpoint(model);
 }
 
 /**
+ * While a run has no weights yet, look again as its metrics arrive: at most every 5 s, and
+ * a row that arrives sooner is answered by one look when the 5 s are over.
+ */
+function checkSoon(model) {
+  if (pendingModelCheck) return;
+  const wait = Math.max(0, lastModelCheck + 5000 - Date.now());
+  pendingModelCheck = setTimeout(() => {
+    pendingModelCheck = 0;
+    lastModelCheck = Date.now();
+    noticeNewCheckpoint(model);
+  }, wait);
+}
+
+/**
  * A served run keeps writing checkpoints and the server follows the latest, so kept answers go
- * stale: on each render look at the model list again, and when the step moved, start afresh.
+ * stale: on each render (and while a run waits for its first weights, as its metrics arrive)
+ * look at the model list again, and when the step moved, start afresh.
  */
 async function noticeNewCheckpoint(shown) {
   const { models } = await get('/api/models', {}, { fresh: true }).catch(() => ({ models: [] }));
-  const now = models.find((m) => m.id === shown.id);
+  const listed = models.map(withDefaults);
+  const now = listed.find((m) => m.id === shown.id);
   if (!now || (now.step === shown.step && now.ready === shown.ready) || currentModel() !== shown) return;
   forgetAnswers();
-  state.models = models.map(withDefaults);
+  state.models = listed;
   await ensureText();
   renderShell();
-}
-
-/** While a run has no weights yet, look again (at most every 5 s) as its metrics arrive. */
-async function checkReady() {
-  if (Date.now() - lastModelCheck < 5000) return;
-  lastModelCheck = Date.now();
-  await loadModels();
-  if (currentModel()?.ready) {
-    await ensureText();
-    renderShell();
-  }
 }
 
 function renderShell() {

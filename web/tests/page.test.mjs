@@ -2,7 +2,7 @@
 // the browser and the switch (remembered), and figures save as SVG and PNG.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipReason, startServer, launch, guardedPage, withScreenshot, viewUrl, FIXTURES } from './helpers.mjs';
@@ -22,7 +22,8 @@ async function saved(page, button) {
 }
 
 test('waiting runs, languages and saving figures', { skip: reason ?? false, timeout: 120000 }, async () => {
-  const server = await startServer([join(FIXTURES, 'shakespeare-cpu'), runWithoutWeights()]);
+  const run = runWithoutWeights();
+  const server = await startServer([join(FIXTURES, 'shakespeare-cpu'), run]);
   const browser = await launch();
   try {
     const { page, outside, errors } = await guardedPage(browser, server.host);
@@ -31,6 +32,12 @@ test('waiting runs, languages and saving figures', { skip: reason ?? false, time
       await page.locator('[data-testid="waiting"]').waitFor({ timeout: 20000 });
       assert.deepEqual(await page.$$eval('[data-testid="tabs"] button', (tabs) => tabs.map((b) => b.dataset.view)), ['training']);
       assert.equal(await page.getAttribute('[data-testid="train-last"]', 'data-step', { timeout: 20000 }), '1');
+
+      // The run writes its first checkpoint and another metrics line: the other views open.
+      for (const file of ['config.json', 'tokenizer.json', 'model.safetensors']) copyFileSync(join(FIXTURES, 'shakespeare-cpu', file), join(run, file));
+      appendFileSync(join(run, 'metrics.jsonl'), '{"step":2,"train_loss":3.9}\n');
+      await page.locator('[data-testid="tab-attention"]').waitFor({ timeout: 20000 });
+      assert.equal(await page.locator('[data-testid="waiting"]').count(), 0);
     });
 
     await withScreenshot(page, 'page-save', async () => {
