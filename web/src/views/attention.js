@@ -3,7 +3,7 @@
 // model view. Heads are fetched one at a time, when asked for.
 import { h, put } from '../dom.js';
 import { get, floats } from '../api.js';
-import { weightScale, maxOf } from '../colors.js';
+import { weightScale, maxOf, legend } from '../colors.js';
 import { t } from '../i18n.js';
 import { matrixFigure } from '../matrix.js';
 import { panel, fill, select, switcher, labelled, note } from '../ui.js';
@@ -31,7 +31,9 @@ export async function fetchHead(params) {
 export function headPanels(head, name) {
   const m = { values: head.values, rows: head.rows, cols: head.cols, rowLabels: head.row_labels, colLabels: head.col_labels };
   const headView = headViewFigure(m);
-  const table = matrixFigure({ ...m, color: weightScale(maxOf(head.values)), axisNames: [t('query'), t('key')] });
+  const max = maxOf(head.values);
+  const color = weightScale(max);
+  const table = matrixFigure({ ...m, color, axisNames: [t('query'), t('key')] });
   const caption = `${t('kind_' + head.kind)} · ${t('layer')} ${head.layer} · ${t('head')} ${head.head}`;
   const targetNote = head.translated ? note(t('targetIsOwnTranslation', { target: head.target })) : null;
   const attrs = { 'data-kind': head.kind, 'data-layer': head.layer, 'data-head': head.head };
@@ -39,7 +41,7 @@ export function headPanels(head, name) {
     targetNote,
     h('div', { class: 'side-by-side' },
       panel(`${t('headView')} — ${caption}`, h('div', { class: 'scroll' }, headView.element), { save: { figure: headView.figure, name: `${name}-head-view` }, testid: 'head-view', attrs }),
-      panel(`${t('table')} — ${caption}`, h('div', { class: 'scroll' }, table.element), { save: { figure: table.figure, name: `${name}-table` }, testid: 'attention-table', attrs })),
+      panel(`${t('table')} — ${caption}`, h('div', {}, legend(color, 0, max), h('div', { class: 'scroll' }, table.element)), { save: { figure: table.figure, name: `${name}-table` }, testid: 'attention-table', attrs })),
   ];
 }
 

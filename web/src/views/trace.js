@@ -3,7 +3,7 @@
 // size with a "show all". The top next tokens close the walk.
 import { h } from '../dom.js';
 import { get, floats } from '../api.js';
-import { signedScale } from '../colors.js';
+import { signedScale, legend } from '../colors.js';
 import { t, percent } from '../i18n.js';
 import { matrixFigure, formatValue } from '../matrix.js';
 import { panel, fill, labelled, switcher } from '../ui.js';
@@ -79,9 +79,12 @@ function tableBody(values, rows, cols, rowLabels) {
   };
   if (toggle) toggle.addEventListener('click', () => { showAll = !showAll; draw(); });
   draw();
-  const heat = matrixFigure({ values, rows, cols, rowLabels, color: signedScale(values) });
+  const color = signedScale(values);
+  const heat = matrixFigure({ values, rows, cols, rowLabels, color });
+  const extent = color.extent;
   return {
     element: h('div', {},
+      legend(color, -extent, extent),
       h('div', { class: 'scroll' }, heat.element),
       cut && h('p', { class: 'muted' }, t('cutNote', { rows: Math.min(rows, CUT_ROWS), cols: Math.min(cols, CUT_COLS) }), ' ', toggle),
       numbersHost),
