@@ -58,7 +58,7 @@ function generateBox(ctx) {
       }, (event, data) => {
         if (event === 'token') output.textContent += data.text;
         else if (event === 'done') done.hidden = false;
-        else if (event === 'error') status.replaceChildren(errorLine(data));
+        else if (event === 'error') status.replaceChildren(errorLine({ message: data?.error ?? String(data) }));
       }, running.signal);
     } catch (error) {
       if (error.name !== 'AbortError') status.replaceChildren(errorLine(error));
