@@ -1,0 +1,90 @@
+// One table of numbers as a picture. Up to 40 x 40 it is an SVG whose cells carry
+// data-testid="cell-{i}-{j}" and data-value (the exact float32 as read); beyond that it is a
+// <canvas> (a 500 x 500 table would be 250k DOM nodes) with a hover readout that carries the
+// same data-value.
+import { h, s } from './dom.js';
+import { textColorOn } from './colors.js';
+import { t } from './i18n.js';
+import { paintTable } from './paint.js';
+
+const SVG_LIMIT = 40;
+
+function formatValue(v) {
+  if (v === -Infinity) return '−∞';
+  if (v === Infinity) return '∞';
+  if (Number.isNaN(v)) return 'NaN';
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 0.001 || abs >= 10000)) return v.toExponential(0);
+  return v.toFixed(abs >= 100 ? 1 : 3);
+}
+export { formatValue };
+
+function truncate(label, max = 12) {
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+}
+
+/**
+ * @param {{values: Float32Array, rows: number, cols: number, rowLabels?: string[],
+ *   colLabels?: string[], color: (v: number) => string, axisNames?: string[]}} m
+ * @returns {{element: HTMLElement, figure: () => Element}}
+ */
+export function matrixFigure(m) {
+  return m.rows <= SVG_LIMIT && m.cols <= SVG_LIMIT ? svgMatrix(m) : canvasMatrix(m);
+}
+
+function svgMatrix({ values, rows, cols, rowLabels = [], colLabels = [], color }) {
+  const cell = cols <= 16 ? 40 : 22;
+  const showNumbers = cols <= 16;
+  const left = 8 + 7 * Math.min(12, Math.max(1, ...rowLabels.map((l) => truncate(l).length)));
+  const top = 8 + 7 * Math.min(12, Math.max(1, ...colLabels.map((l) => truncate(l).length)));
+  const width = left + cols * cell + 8;
+  const height = top + rows * cell + 8;
+  const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'matrix', 'font-family': 'sans-serif', 'font-size': 11 });
+  svg.append(s('rect', { width, height, fill: '#fff' }));
+  rowLabels.forEach((label, i) => svg.append(s('text', {
+    x: left - 4, y: top + i * cell + cell / 2 + 4, 'text-anchor': 'end', fill: '#333', text: truncate(label),
+  })));
+  colLabels.forEach((label, j) => {
+    const x = left + j * cell + cell / 2 + 4;
+    svg.append(s('text', { x, y: top - 4, transform: `rotate(-90 ${x} ${top - 4})`, fill: '#333', text: truncate(label) }));
+  });
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = values[i * cols + j];
+      const fill = color(v);
+      const x = left + j * cell;
+      const y = top + i * cell;
+      const group = s('g', { class: 'cell', 'data-testid': `cell-${i}-${j}`, 'data-value': String(v) },
+        s('rect', { x, y, width: cell - 1, height: cell - 1, fill }),
+        s('title', { text: `${rowLabels[i] ?? i} → ${colLabels[j] ?? j}: ${String(v)}` }));
+      if (showNumbers) {
+        group.append(s('text', { x: x + cell / 2, y: y + cell / 2 + 4, 'text-anchor': 'middle', 'font-size': 10, fill: textColorOn(fill), text: formatValue(v) }));
+      }
+      svg.append(group);
+    }
+  }
+  return { element: h('div', { class: 'matrix-wrap' }, svg), figure: () => svg };
+}
+
+function canvasMatrix({ values, rows, cols, rowLabels = [], colLabels = [], color, axisNames = [t('row'), t('column')] }) {
+  const cell = Math.max(1, Math.min(12, Math.floor(900 / Math.max(rows, cols))));
+  const canvas = h('canvas', { width: cols * cell, height: rows * cell, class: 'matrix-canvas' });
+  // A 500-token table draws at 1 px a cell: show it larger (pixelated by the CSS, not blurred).
+  const upscale = 600 / (Math.max(rows, cols) * cell);
+  if (upscale > 1) canvas.style.width = `${Math.round(cols * cell * upscale)}px`;
+  paintTable(canvas, values, rows, cols, cell, color);
+  const readout = h('div', { class: 'readout', 'data-testid': 'cell-readout', 'data-value': '' }, t('hoverCell'));
+  const show = (event) => {
+    const box = canvas.getBoundingClientRect();
+    const j = Math.floor(((event.clientX - box.left) / box.width) * cols);
+    const i = Math.floor(((event.clientY - box.top) / box.height) * rows);
+    if (i < 0 || j < 0 || i >= rows || j >= cols) return;
+    const v = values[i * cols + j];
+    readout.dataset.value = String(v);
+    readout.dataset.row = String(i);
+    readout.dataset.col = String(j);
+    readout.textContent = `${axisNames[0]} ${i + 1} ${rowLabels[i] ?? ''} → ${axisNames[1]} ${j + 1} ${colLabels[j] ?? ''}: ${String(v)}`;
+  };
+  canvas.addEventListener('mousemove', show);
+  return { element: h('div', { class: 'matrix-wrap' }, readout, canvas), figure: () => canvas };
+}

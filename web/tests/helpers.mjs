@@ -1,0 +1,172 @@
+// Shared pieces of the browser tests: when to skip, building the page, starting `dikkat serve`,
+// a Chromium page that may reach nothing but the server, and screenshots on failure.
+import { spawn, spawnSync, execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIR = resolve(here, '..');
+export const SOURCE_DIR = process.env.DIKKAT_SOURCE_DIR ? resolve(process.env.DIKKAT_SOURCE_DIR) : resolve(WEB_DIR, '..');
+export const FIXTURES = join(SOURCE_DIR, 'tests/fixtures/models');
+export const BIN = process.env.DIKKAT_BIN;
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function skipReason() {
+  if (Number(process.versions.node.split('.')[0]) < 20) return 'needs node >= 20';
+  if (!existsSync(CHROMIUM)) return `no ${CHROMIUM}`;
+  if (!existsSync(join(WEB_DIR, 'node_modules/playwright-core'))) return 'no web/node_modules/playwright-core (run npm ci --prefix web)';
+  if (!BIN || !existsSync(BIN)) return 'set DIKKAT_BIN to the dikkat binary';
+  return null;
+}
+
+/** Runs the page's build into a fresh folder (once per test file) and returns the folder. */
+let builtAssets = null;
+export function buildAssets() {
+  if (builtAssets) return builtAssets;
+  const outdir = mkdtempSync(join(tmpdir(), 'dikkat-web-'));
+  const result = spawnSync(process.execPath, [join(WEB_DIR, 'build.mjs'), '--outdir', outdir], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
+  builtAssets = outdir;
+  return outdir;
+}
+
+export function outDir() {
+  const dir = process.env.DIKKAT_TEST_OUT || join(tmpdir(), 'dikkat-web-test-out');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export const run = promisify(execFile);
+
+/** `dikkat ARGS...`'s stdout. */
+export async function dikkat(...args) {
+  const { stdout } = await run(BIN, args, { maxBuffer: 64 << 20 });
+  return stdout;
+}
+
+/**
+ * Starts `dikkat serve --port 0` on the given model folders with the freshly built page, and
+ * reads the port from its "listening on" line.
+ */
+export async function startServer(models) {
+  const args = ['serve', '--port', '0', '--threads', '1', '--assets', buildAssets(), ...models.flatMap((m) => ['--model', m])];
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}${log}`)), 30000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(out);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited (${code}): ${out}${log}`)); });
+  });
+  const stop = () => new Promise((done) => {
+    if (child.exitCode !== null) return done();
+    child.once('exit', done);
+    child.kill('SIGTERM');
+  });
+  return { url, host: new URL(url).host, stop, log: () => log };
+}
+
+/** GET a JSON answer from the server (the same request the page makes). */
+export async function api(server, path, params = {}) {
+  const response = await fetch(`${server.url}${path}?${new URLSearchParams(params)}`);
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** base64 of little-endian float32 -> Float32Array, as the page reads it. */
+export function floats(base64) {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+}
+
+export async function launch() {
+  const require = createRequire(join(WEB_DIR, 'package.json'));
+  const { chromium } = require('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A page whose every request is routed: those to `allowed` (a host like 127.0.0.1:PORT, or a
+ * predicate on the URL) go through, any other is aborted and recorded in `outside`.
+ */
+export async function guardedPage(browser, allowed, { locale = 'en-US' } = {}) {
+  const context = await browser.newContext({ locale, viewport: { width: 1300, height: 900 }, acceptDownloads: true });
+  const outside = [];
+  const isAllowed = typeof allowed === 'function' ? allowed : (url) => url.protocol === 'http:' && url.host === allowed;
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (isAllowed(url)) return route.continue();
+    outside.push(url.href);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // Console errors include CSP violations and failed requests.
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  return { context, page, outside, errors };
+}
+
+/** Runs body(); on failure saves a screenshot of the page as NAME.png under outDir(). */
+export async function withScreenshot(page, name, body) {
+  try {
+    return await body();
+  } catch (error) {
+    const file = join(outDir(), `${name.replace(/[^\w.-]+/g, '_')}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    error.message += `\n(screenshot: ${file})`;
+    throw error;
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined (or throws after `ms`). */
+export async function eventually(probe, { ms = 20000, every = 100, what = 'condition' } = {}) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/** The page at a view: #view=..&model=..&text=.. */
+export function viewUrl(base, { view, model = 'm0', text, target }) {
+  const params = new URLSearchParams({ view, model });
+  if (text !== undefined) params.set('text', text);
+  if (target) params.set('target', target);
+  return `${base}/#${params}`;
+}
+
+/** Trains a tiny encoder-decoder translator (English -> Turkish word by word) into a temp folder. */
+export async function trainTinyTranslator() {
+  const dir = mkdtempSync(join(tmpdir(), 'dikkat-nmt-'));
+  const words = { the: 'bu', cat: 'kedi', dog: 'köpek', a: 'bir', house: 'ev', tree: 'ağaç', my: 'benim', friend: 'arkadaş', book: 'kitap', big: 'büyük', small: 'küçük', sees: 'görür' };
+  const english = Object.keys(words);
+  let state = 7;
+  const next = () => { state = (state * 1103515245 + 12345) % 2147483648; return state; };
+  const lines = Array.from({ length: 600 }, () => {
+    const sentence = Array.from({ length: 2 + (next() % 4) }, () => english[next() % english.length]);
+    return `${sentence.join(' ')}\t${sentence.map((w) => words[w]).join(' ')}`;
+  });
+  writeFileSync(join(dir, 'pairs.tsv'), `${lines.join('\n')}\n`);
+  const out = join(dir, 'run');
+  await dikkat('train', '--arch', 'seq2seq', '--preset', 'nmt-tiny', '--data', join(dir, 'pairs.tsv'), '--steps', '200', '--out', out, '--threads', '1', '--quiet');
+  return out;
+}
