@@ -25,6 +25,7 @@ bool loopback(const std::string& host) {
 void run_serve(const ServeArgs& a) {
   apply_threads(a.threads);
   ViewApi api(a.models);
+  api.models({});  // loads every model now, so the page's first question does not wait for it
   WebServer server(api, a.server);
   const int port = server.bind();
   if (!loopback(a.server.host))

@@ -31,6 +31,8 @@ class ActivationTrace {
   void add(std::string name, Tensor value);
 
   const std::vector<Entry>& entries() const { return entries_; }
+  // Moves every entry out, leaving the trace empty (to rebuild one without copying tensors).
+  std::vector<Entry> release() { return std::move(entries_); }
   const Tensor* find(const std::string& name) const;
   const Tensor& at(const std::string& name) const;  // Error when the trace has no such entry
 

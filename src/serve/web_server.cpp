@@ -171,12 +171,17 @@ void WebServer::add_routes() {
 
   for (const auto& route : ViewApi::get_routes()) {
     const ViewApi::Handler handler = route.second;
-    s.Get("/api" + route.first, [this, handler](const httplib::Request& req, httplib::Response& res) {
-      answer_request(res, [&] {
-        std::lock_guard lock(compute_mutex);
-        send_json(res, 200, (api_.*handler)(query_params(req)));
-      });
-    });
+    // Listing models, a vocabulary or the metrics runs no model: it need not wait for one.
+    const bool runs_a_model =
+        route.first != "/models" && route.first != "/vocab" && route.first != "/metrics";
+    s.Get("/api" + route.first,
+          [this, handler, runs_a_model](const httplib::Request& req, httplib::Response& res) {
+            answer_request(res, [&] {
+              std::unique_lock lock(compute_mutex, std::defer_lock);
+              if (runs_a_model) lock.lock();
+              send_json(res, 200, (api_.*handler)(query_params(req)));
+            });
+          });
   }
   s.Post("/api/translate", [this](const httplib::Request& req, httplib::Response& res) {
     answer_request(res, [&] {

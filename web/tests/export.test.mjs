@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { skipReason, buildAssets, launch, guardedPage, withScreenshot, dikkat, trainTinyTranslator, FIXTURES } from './helpers.mjs';
+import { skipReason, assetArgs, launch, guardedPage, withScreenshot, dikkat, trainTinyTranslator, FIXTURES } from './helpers.mjs';
 
 const MODEL = join(FIXTURES, 'shakespeare-cpu');
 const reason = skipReason();
@@ -14,7 +14,7 @@ const reason = skipReason();
 test('an exported page shows the same attention offline', { skip: reason ?? false, timeout: 120000 }, async () => {
   const text = 'To be, or not';
   const file = join(mkdtempSync(join(tmpdir(), 'dikkat-export-')), 'view.html');
-  await dikkat('export-html', '--model', MODEL, '--text', text, '-o', file, '--assets', buildAssets(), '--threads', '1');
+  await dikkat('export-html', '--model', MODEL, '--text', text, '-o', file, ...assetArgs(), '--threads', '1');
   const pageUrl = pathToFileURL(file).href;
 
   const browser = await launch();
@@ -54,7 +54,7 @@ test('an exported translator page shows each attention kind offline', { skip: re
   const model = await trainTinyTranslator();
   const text = 'my friend sees the big tree';
   const file = join(mkdtempSync(join(tmpdir(), 'dikkat-export-')), 'view.html');
-  await dikkat('export-html', '--model', model, '--text', text, '-o', file, '--assets', buildAssets(), '--threads', '1');
+  await dikkat('export-html', '--model', model, '--text', text, '-o', file, ...assetArgs(), '--threads', '1');
   const pageUrl = pathToFileURL(file).href;
   const browser = await launch();
   const { page, outside, errors } = await guardedPage(browser, (url) => url.href.split('#')[0] === pageUrl);

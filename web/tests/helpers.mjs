@@ -25,15 +25,21 @@ export function skipReason() {
   return null;
 }
 
-/** Runs the page's build into a fresh folder (once per test file) and returns the folder. */
+/**
+ * The page the tests load: the copy built into the binary, or, when DIKKAT_TEST_FRESH_PAGE is
+ * set (working on web/ without rebuilding dikkat), web/'s sources bundled into a fresh folder and
+ * passed as --assets.
+ */
 let builtAssets = null;
-export function buildAssets() {
-  if (builtAssets) return builtAssets;
-  const outdir = mkdtempSync(join(tmpdir(), 'dikkat-web-'));
-  const result = spawnSync(process.execPath, [join(WEB_DIR, 'build.mjs'), '--outdir', outdir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
-  builtAssets = outdir;
-  return outdir;
+export function assetArgs() {
+  if (!process.env.DIKKAT_TEST_FRESH_PAGE) return [];
+  if (!builtAssets) {
+    const outdir = mkdtempSync(join(tmpdir(), 'dikkat-web-'));
+    const result = spawnSync(process.execPath, [join(WEB_DIR, 'build.mjs'), '--outdir', outdir], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
+    builtAssets = outdir;
+  }
+  return ['--assets', builtAssets];
 }
 
 export function outDir() {
@@ -55,7 +61,7 @@ export async function dikkat(...args) {
  * reads the port from its "listening on" line.
  */
 export async function startServer(models) {
-  const args = ['serve', '--port', '0', '--threads', '1', '--assets', buildAssets(), ...models.flatMap((m) => ['--model', m])];
+  const args = ['serve', '--port', '0', '--threads', '1', ...assetArgs(), ...models.flatMap((m) => ['--model', m])];
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
