@@ -15,6 +15,18 @@ constexpr const char* kStepZero = "model_step0.safetensors";
 
 }  // namespace
 
+namespace {
+
+// The layers and heads of a model's attention tables: a recurrent translator's alignment is one
+// table; a model without attention has none.
+std::pair<int64_t, int64_t> attention_tables(const ModelConfig& c) {
+  if (c.arch == Arch::kGpt || c.arch == Arch::kSeq2seq) return {c.n_layer, c.n_head};
+  if (c.arch == Arch::kRnn && c.attention != RecurrentAttention::kNone) return {1, 1};
+  return {0, 0};
+}
+
+}  // namespace
+
 nlohmann::json attention_kinds(const ModelConfig& c) {
   if (c.arch == Arch::kGpt) return {"self"};
   if (c.arch == Arch::kSeq2seq) return {"encoder", "decoder", "cross"};
@@ -75,8 +87,8 @@ nlohmann::json ServedModel::describe() {
               {"vocab_size", c.vocab_size},
               {"context", c.context},
               {"n_embd", c.n_embd},
-              {"layers", c.arch == Arch::kGpt || c.arch == Arch::kSeq2seq ? c.n_layer : 0},
-              {"heads", c.arch == Arch::kGpt || c.arch == Arch::kSeq2seq ? c.n_head : 0},
+              {"layers", attention_tables(c).first},
+              {"heads", attention_tables(c).second},
               {"encoder_layers", c.arch == Arch::kSeq2seq ? c.n_encoder_layer : 0},
               {"attention_kinds", attention_kinds(c)},
               {"config", nlohmann::json(c)}});
