@@ -13,6 +13,8 @@ packages=(
   libpugixml-dev                   # the tests parse the SVGs dikkat draws
   pkg-config libcpp-httplib-dev    # dikkat serve's HTTP server (with OpenSSL for base64)
   chromium                         # the web page's browser tests (driven by playwright-core)
+  openmpi-bin libopenmpi-dev       # data-parallel training over several processes and machines
+  iproute2                         # the multi-host MPI test's network namespaces
 )
 # Node.js bundles the web page at build time. Machines that already have one (NodeSource's,
 # which conflicts with Debian's npm package) keep it.

@@ -8,8 +8,8 @@
 #include "cli/commands.h"
 #include "cli/output_format.h"
 #include "error.h"
+#include "inspect/bigram_table.h"
 #include "inspect/heatmap_svg.h"
-#include "inspect/next_token.h"
 #include "inspect/terminal_heatmap.h"
 #include "inspect/token_labels.h"
 #include "io/checkpoint.h"
@@ -19,9 +19,6 @@ namespace dikkat {
 
 namespace {
 
-// The whole vocabulary is shown when it is this small (a character vocabulary); larger ones
-// need --text to choose the tokens.
-constexpr int64_t kWholeVocabulary = 96;
 // Up to this many tokens the terminal shows numbers; beyond, a compact heatmap.
 constexpr size_t kTableWithNumbers = 24;
 
@@ -31,42 +28,17 @@ struct BigramArgs {
   OutputFormat format = OutputFormat::kText;
 };
 
-// The tokens to show: those of --text, each once, in order of first appearance; else the whole
-// vocabulary.
-std::vector<int32_t> shown_tokens(const BigramArgs& a, const LoadedModel& m) {
-  const int64_t V = m.config.model.vocab_size;
-  std::vector<int32_t> ids;
-  if (a.text.empty()) {
-    if (V > kWholeVocabulary)
-      throw Error("--text: a vocabulary of " + std::to_string(V) +
-                  " tokens is too large to show whole; give --text to choose the tokens");
-    for (int32_t id = 0; id < V; ++id) ids.push_back(id);
-    return ids;
-  }
-  for (const int32_t id : m.tokenizer.encode(a.text, "--text"))
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  return ids;
-}
-
 void run_bigram(const BigramArgs& a) {
   const LoadedModel m = load_model_dir(a.model);
   if (m.config.model.arch != Arch::kBigram)
     throw Error(a.model + " is not a bigram model (arch " +
                 enum_to_name(kArchNames, m.config.model.arch) +
                 "): dikkat attention shows what it looks at");
-  const std::vector<int32_t> ids = shown_tokens(a, m);
-  const int64_t V = m.config.model.vocab_size, n = int64_t(ids.size());
-  const float* table = m.model->token_embedding()->value.ptr();
-  std::vector<std::string> labels;
-  for (const int32_t id : ids) labels.push_back(visible_token(m.tokenizer.decode_text({&id, 1})));
-  // P(next | current) over the whole vocabulary, then the shown columns.
-  std::vector<float> probabilities(size_t(n * n));
-  for (int64_t r = 0; r < n; ++r) {
-    const std::vector<double> next =
-        next_token_distribution(table + int64_t(ids[size_t(r)]) * V, V, 1.0f);
-    for (int64_t c = 0; c < n; ++c)
-      probabilities[size_t(r * n + c)] = float(next[size_t(ids[size_t(c)])]);
-  }
+  const BigramTable table = bigram_table(m, a.text, "--text");
+  const std::vector<int32_t>& ids = table.ids;
+  const std::vector<std::string>& labels = table.labels;
+  const std::vector<float>& probabilities = table.probabilities;
+  const int64_t V = table.vocab_size, n = int64_t(ids.size());
   const float hi = std::max(*std::max_element(probabilities.begin(), probabilities.end()), 1e-6f);
   if (!a.svg.empty()) {
     HeatmapStyle style;
@@ -124,7 +96,7 @@ void add_bigram_command(CLI::App& app) {
   cmd->footer(
       "Each row is the softmax of the table row of the current token: the probability of each\n"
       "next token. --text chooses the tokens shown (each once, in order); without it the whole\n"
-      "vocabulary is shown when it has at most 96 tokens.");
+      "vocabulary is shown when it has at most " + std::to_string(kWholeBigramVocabulary) + " tokens.");
   cmd->add_option("--model", args->model, "model directory (trained with --arch bigram)")
       ->required();
   cmd->add_option("--text", args->text, "show the tokens of this text");

@@ -8,6 +8,7 @@
 #include "cli/threads.h"
 #include "error.h"
 #include "serve/web_server.h"
+#include "train/distributed.h"
 #include "tensor/op_profile.h"
 #include "train/fine_tune.h"
 #include "train/trainer.h"
@@ -75,10 +76,12 @@ void run_train(const TrainArgs& a) {
     options.out_dir = default_out_dir(a);
     trainer = Trainer::start(config, options);
   }
-  // --serve: the run's page (dikkat serve on its directory) while it trains, and after.
+  // --serve: the run's page (dikkat serve on its directory) while it trains, and after; on
+  // rank 0 of a data-parallel run.
+  const bool root = Distributed::world().is_root();
   std::unique_ptr<ViewApi> views;
   std::unique_ptr<WebServer> server;
-  if (a.serve) {
+  if (a.serve && root) {
     views = std::make_unique<ViewApi>(std::vector<std::string>{options.out_dir});
     server = std::make_unique<WebServer>(*views, WebServerOptions{"127.0.0.1", a.port, ""});
     std::printf("listening on http://127.0.0.1:%d\n", server->bind());
@@ -87,9 +90,15 @@ void run_train(const TrainArgs& a) {
   }
   if (a.profile) OpProfile::global().enable();
   const TrainSummary s = trainer->run();
+  if (!root) return;
   if (!a.quiet)
     std::printf("done: step %lld, train loss %.4f, val loss %.4f, %.1fs -> %s\n", (long long)s.step,
                 s.train_loss, s.val_loss, s.seconds, options.out_dir.c_str());
+  if (Distributed::world().size() > 1 && !a.quiet)
+    std::printf("data parallel over %d ranks: averaging gradients took %.1f ms a step (%.1f%% of "
+                "the training steps' time)\n",
+                Distributed::world().size(), 1e3 * s.allreduce_seconds / double(std::max<int64_t>(s.step, 1)),
+                100.0 * s.allreduce_seconds / std::max(s.step_seconds, 1e-9));
   if (a.profile) std::printf("\n%s", OpProfile::global().report(s.step_seconds).c_str());
   if (server) {
     std::printf("training done; the page stays up until this process is stopped (Ctrl-C)\n");

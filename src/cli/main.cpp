@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "error.h"
+#include "train/distributed.h"
 
 namespace {
 
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const dikkat::Error& e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "\ndikkat: %s\n", e.what());
+    // Ranks of a data-parallel run fail together; rank 0 says why, once.
+    if (dikkat::Distributed::launcher_rank() == 0) std::fprintf(stderr, "\ndikkat: %s\n", e.what());
     return 1;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "\ndikkat: out of memory\n");

@@ -1,6 +1,7 @@
 #include "serve/export_html.h"
 
 #include "error.h"
+#include "inspect/bigram_table.h"
 #include "serve/web_assets.h"
 
 namespace dikkat {
@@ -77,6 +78,10 @@ nlohmann::json record_views(ViewApi& api, const std::string& text, const std::st
       r.get("/api/embeddings", {{"model", id},
                                 {"dims", std::to_string(dims)},
                                 {"compare", "model_step0.safetensors"}});
+  }
+  if (model["arch"] == "bigram") {
+    r.get("/api/bigram", {{"model", id}, {"text", text}});
+    if (model["vocab_size"].get<int64_t>() <= kWholeBigramVocabulary) r.get("/api/bigram", {{"model", id}});
   }
   if (model["has_metrics"]) r.get("/api/metrics", {{"model", id}});
   return {{"text", text}, {"target", target}, {"requests", r.take()}};

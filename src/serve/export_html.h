@@ -11,7 +11,7 @@ namespace dikkat {
 // The API answers for `text` (and a translator's `target`) on the first model of `api`: models,
 // vocabulary, tokens, every attention table of every kind and their overviews, the trace with
 // every step's numbers, the next-token logits, the embeddings in 2-D and 3-D (before and after
-// training when step 0 was kept) and the metrics.
+// training when step 0 was kept), a bigram model's table and the metrics.
 nlohmann::json record_views(ViewApi& api, const std::string& text, const std::string& target);
 
 // index.html with app.css, the recorded answers and app.js inlined (`assets_dir` as in

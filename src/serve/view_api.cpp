@@ -9,6 +9,7 @@
 #include "generate/text_generator.h"
 #include "generate/translator.h"
 #include "inspect/attention_maps.h"
+#include "inspect/bigram_table.h"
 #include "inspect/forward_trace.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
@@ -135,7 +136,8 @@ const std::vector<std::pair<std::string, ViewApi::Handler>>& ViewApi::get_routes
       {"/trace/step", &ViewApi::trace_step},
       {"/logits", &ViewApi::logits},
       {"/embeddings", &ViewApi::embeddings},
-      {"/metrics", &ViewApi::metrics}};
+      {"/metrics", &ViewApi::metrics},
+      {"/bigram", &ViewApi::bigram}};
   return routes;
 }
 
@@ -354,6 +356,19 @@ nlohmann::json ViewApi::metrics(const RequestParams& p) {
     if (row.is_object() && row.contains("step")) rows.push_back(std::move(row));
   }
   return {{"rows", rows}};
+}
+
+nlohmann::json ViewApi::bigram(const RequestParams& p) {
+  ServedModel& served = model(p);
+  const auto m = served.latest();
+  if (m->config.model.arch != Arch::kBigram)
+    throw ApiError(400, "model", "model: " + served.id() + " is not a bigram model");
+  const BigramTable t = about_text([&] { return bigram_table(*m, p.text_or("text", ""), "text"); });
+  return {{"ids", t.ids},
+          {"labels", t.labels},
+          {"size", t.ids.size()},
+          {"vocab_size", t.vocab_size},
+          {"probabilities", base64_floats(t.probabilities)}};
 }
 
 nlohmann::json ViewApi::translate(const RequestParams& p) {

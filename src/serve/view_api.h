@@ -39,6 +39,7 @@ class ViewApi {
   nlohmann::json logits(const RequestParams& p);
   nlohmann::json embeddings(const RequestParams& p);
   nlohmann::json metrics(const RequestParams& p);
+  nlohmann::json bigram(const RequestParams& p);
   nlohmann::json translate(const RequestParams& p);
 
   // POST /api/generate, in two halves so that every error is answered before the stream starts:

@@ -311,6 +311,7 @@ struct AttentionPlan {
   std::vector<int32_t> key_lengths;  // empty: no padding
   float dropout_p;
   uint64_t mask_key;
+  int64_t first_row;  // of the global batch (Graph::batch_row_offset), for the dropout masks
 
   int64_t pairs() const { return b_len * n_head; }
   // Where pair bh's output (and output gradient) columns start in the (B,Tq,C) output.
@@ -330,7 +331,8 @@ struct AttentionPlan {
   }
   HeadTask task(int64_t bh) const {
     const int64_t key_length = key_lengths.empty() ? tk : key_lengths[bh / n_head];
-    return {tq, tk, hs, causal, key_length, dropout_p, mask_key, bh * tq * tk};
+    return {tq, tk, hs, causal, key_length, dropout_p, mask_key,
+            (first_row * n_head + bh) * tq * tk};
   }
 };
 
@@ -398,7 +400,8 @@ Var multi_head_attention(Graph& g, const ColumnSlice& q, const ColumnSlice& k, c
                            mask.causal,
                            {mask.key_lengths.begin(), mask.key_lengths.end()},
                            use_dropout ? dropout_p : 0.0f,
-                           use_dropout ? (*rng)() : 0};
+                           use_dropout ? (*rng)() : 0,
+                           g.batch_row_offset()};
 
   Var y = g.output({b_len, tq, channels}, {&q.var, &k.var, &v.var});
   auto lse = y->requires_grad ? std::make_shared<FloatBuffer>(plan.pairs() * tq) : nullptr;

@@ -13,7 +13,10 @@ Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng) {
   Var y = g.output(x->value.shape, {&x});
   const int64_t n = x->value.numel();
   auto mask = std::make_shared<FloatBuffer>(n);
-  fill_dropout_mask(rng(), p, mask->data(), n);
+  // A tensor of a rank's rows is laid out row by row like the global batch's; its elements are
+  // that batch's from its first row on.
+  const int64_t first = g.batch_rows() > 0 ? g.batch_row_offset() * (n / g.batch_rows()) : 0;
+  fill_dropout_mask(rng(), p, mask->data(), n, first);
   const float* px = x->value.ptr();
   float* py = y->value.ptr();
   const float* m = mask->data();

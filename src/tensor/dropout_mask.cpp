@@ -28,11 +28,11 @@ DIKKAT_VECTOR_CLONES void dropout_mask_span(uint64_t key, float p, int64_t first
         (mix64(key + uint64_t(first + i) * 0x9e3779b97f4a7c15ULL) >> 40) < threshold ? 0.0f : keep;
 }
 
-void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n) {
+void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n, int64_t first) {
   constexpr int64_t kChunk = 1 << 14;
 #pragma omp parallel for schedule(static)
   for (int64_t start = 0; start < n; start += kChunk)
-    dropout_mask_span(key, p, start, mask + start, std::min(kChunk, n - start));
+    dropout_mask_span(key, p, first + start, mask + start, std::min(kChunk, n - start));
 }
 
 }  // namespace dikkat

@@ -7,8 +7,9 @@
 
 namespace dikkat {
 
-// mask[i] = 0 with probability p, else 1 / (1 - p) (inverted dropout's scale).
-void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n);
+// mask[i] = 0 with probability p, else 1 / (1 - p) (inverted dropout's scale), for elements
+// first .. first + n - 1 of the mask `key` names (first > 0: a data-parallel rank's rows of it).
+void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n, int64_t first = 0);
 // Elements first .. first + n - 1 of the same mask, on the calling thread: a piece of a mask too
 // large to keep (flash attention regenerates each tile's mask when it needs it).
 void dropout_mask_span(uint64_t key, float p, int64_t first, float* mask, int64_t n);

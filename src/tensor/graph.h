@@ -37,6 +37,12 @@ class Graph {
 
   bool recording() const { return recording_; }
   MatmulPrecision matmul_precision() const { return precision_; }
+  // Data-parallel training: this graph's batch is `rows` rows starting at row `offset` of the
+  // global batch. Dropout then draws each row's mask as one process running the whole batch
+  // would, so masks depend on the sample, not on the rank (0 rows: the batch is whole).
+  void set_batch_rows(int64_t offset, int64_t rows) { row_offset_ = offset, rows_ = rows; }
+  int64_t batch_row_offset() const { return row_offset_; }
+  int64_t batch_rows() const { return rows_; }
   // The output node of an op over `inputs`: it needs a gradient if any input does. Its value is
   // uninitialised; the op must write all of it.
   Var output(std::vector<int64_t> shape, std::initializer_list<const Var*> inputs) const;
@@ -54,6 +60,7 @@ class Graph {
   explicit Graph(bool recording) : recording_(recording) {}
   bool recording_;
   MatmulPrecision precision_ = MatmulPrecision::kFp32;
+  int64_t row_offset_ = 0, rows_ = 0;
   std::vector<std::function<void()>> tape_;
 };
 

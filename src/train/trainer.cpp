@@ -17,6 +17,8 @@
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 #include "tokenize/utf8.h"
+#include "train/data_parallel.h"
+#include "train/distributed.h"
 #include "train/fine_tune.h"
 #include "train/lr_schedule.h"
 
@@ -90,6 +92,43 @@ std::string describe_quality(const nlohmann::json& quality) {
   return out;
 }
 
+// Runs `f` on rank 0 only (the run directory is rank 0's); every rank then learns whether it
+// worked, so an error there ends every rank instead of leaving them waiting for rank 0.
+template <typename F>
+void on_root_for_all(F&& f) {
+  Distributed& world = Distributed::world();
+  std::string failure;
+  if (world.is_root()) {
+    try {
+      f();
+    } catch (const Error& e) {
+      failure = e.what();
+    }
+  }
+  if (!world.all(failure.empty()))
+    throw Error(failure.empty() ? "rank 0 failed (see its message)" : failure);
+}
+
+// Every rank must train the same model on the same data: the configuration, the data files'
+// bytes and the starting weights are compared across ranks.
+void check_ranks_agree(const RunConfig& config, const Model& model) {
+  Distributed& world = Distributed::world();
+  if (world.size() == 1) return;
+  world.check_same(digest_bytes(nlohmann::json(config.train).dump() +
+                                nlohmann::json(config.model).dump()),
+                   "the configuration");
+  uint64_t data = digest_bytes(read_file(config.train.data));
+  if (!config.train.valid.empty()) data = digest_bytes(read_file(config.train.valid), data);
+  world.check_same(data, "the training data (" + config.train.data + ")");
+  uint64_t weights = digest_bytes("");
+  for (const Parameter& p : model.parameters()) {
+    const FloatBuffer& v = p.var->value.data;
+    weights = digest_bytes({reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)},
+                           weights);
+  }
+  world.check_same(weights, "the starting weights");
+}
+
 }  // namespace
 
 Trainer::Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options)
@@ -97,7 +136,7 @@ Trainer::Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options)
       tokenizer_(std::move(tokenizer)),
       options_(std::move(options)),
       rngs_(TrainingRngs::seeded(config_.train.seed)),
-      progress_(options_.quiet, options_.log_every),
+      progress_(options_.quiet || !Distributed::world().is_root(), options_.log_every),
       precision_(choose_precision(config_.train.precision)) {}
 
 std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& options) {
@@ -110,7 +149,8 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
     config.train.init_from_step = source->step;
   }
   Tokenizer tok = source ? source->tokenizer
-                         : make_tokenizer(config.train, task_of(config.model.arch), options.quiet);
+                         : make_tokenizer(config.train, task_of(config.model.arch),
+                                          options.quiet || !Distributed::world().is_root());
   // A fine-tuning run's vocab_size is the source's: a --vocab-size that differs is refused.
   if (source)
     check_keeps_source_config(config.train.init_from, source->config.model, config.model);
@@ -118,11 +158,13 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
     config.model.vocab_size = tok.vocab_size();
   config.model.validate();
   const std::string& out = options.out_dir;
-  if (fs::exists(join_path(out, "config.json")))
-    throw Error(out + ": already holds a model (use --resume " + out +
-                " to continue it, or choose another --out)");
-  if (fs::exists(out) && !fs::is_empty(out))
-    throw Error(out + ": exists and is not empty; choose another --out");
+  on_root_for_all([&] {
+    if (fs::exists(join_path(out, "config.json")))
+      throw Error(out + ": already holds a model (use --resume " + out +
+                  " to continue it, or choose another --out)");
+    if (fs::exists(out) && !fs::is_empty(out))
+      throw Error(out + ": exists and is not empty; choose another --out");
+  });
 
   std::unique_ptr<Trainer> t(new Trainer(config, std::move(tok), options));
   t->model_ = make_model(t->config_.model);
@@ -137,20 +179,23 @@ std::unique_ptr<Trainer> Trainer::start(RunConfig config, const TrainerOptions& 
   t->freeze_ = freeze_parameters(t->config_.train.freeze, *t->model_);
   t->task_ = make_training_task(t->config_, t->tokenizer_);
   t->optimizer_ = std::make_unique<AdamW>(t->model_->parameters(), t->config_.train);
+  check_ranks_agree(t->config_, *t->model_);
   // The run directory appears whole or not at all: its files are written into a staging
   // directory that is renamed into place, so a kill during setup never leaves a directory that
   // looks like a run but cannot be loaded or resumed.
-  const std::string staging = out + ".partial";
-  std::error_code ec;
-  fs::remove_all(staging, ec);  // left by a setup that was killed
-  fs::create_directories(staging, ec);
-  if (ec) throw Error(staging + ": cannot create directory (" + ec.message() + ")");
-  write_run_config(staging, t->config_);
-  write_tokenizer(staging, t->tokenizer_);
-  save_weights(join_path(staging, "model_step0.safetensors"), *t->model_, 0);
-  write_file_atomic(join_path(staging, "metrics.jsonl"), "");
-  fs::rename(staging, out, ec);  // replaces `out` when it is an empty directory
-  if (ec) throw Error(out + ": cannot create the run directory (" + ec.message() + ")");
+  on_root_for_all([&] {
+    const std::string staging = out + ".partial";
+    std::error_code ec;
+    fs::remove_all(staging, ec);  // left by a setup that was killed
+    fs::create_directories(staging, ec);
+    if (ec) throw Error(staging + ": cannot create directory (" + ec.message() + ")");
+    write_run_config(staging, t->config_);
+    write_tokenizer(staging, t->tokenizer_);
+    save_weights(join_path(staging, "model_step0.safetensors"), *t->model_, 0);
+    write_file_atomic(join_path(staging, "metrics.jsonl"), "");
+    fs::rename(staging, out, ec);  // replaces `out` when it is an empty directory
+    if (ec) throw Error(out + ": cannot create the run directory (" + ec.message() + ")");
+  });
   return t;
 }
 
@@ -176,8 +221,11 @@ std::unique_ptr<Trainer> Trainer::resume(const TrainerOptions& options,
     load_weights(join_path(options.out_dir, "model_step0.safetensors"), *t->model_);
   }
   t->task_ = make_training_task(t->config_, t->tokenizer_);
-  truncate_metrics(join_path(options.out_dir, "metrics.jsonl"), t->continuing_ ? t->step_ : -1);
-  write_run_config(options.out_dir, t->config_);
+  check_ranks_agree(t->config_, *t->model_);
+  on_root_for_all([&] {
+    truncate_metrics(join_path(options.out_dir, "metrics.jsonl"), t->continuing_ ? t->step_ : -1);
+    write_run_config(options.out_dir, t->config_);
+  });
   return t;
 }
 
@@ -210,6 +258,10 @@ std::string Trainer::sample() {
 
 TrainSummary Trainer::run() {
   const TrainConfig& tc = config_.train;
+  Distributed& world = Distributed::world();
+  // Rank 0 alone evaluates, samples and writes; the other ranks only train.
+  const bool root = world.is_root();
+  double allreduce_seconds = 0.0;
   const auto start = std::chrono::steady_clock::now();
   auto seconds_since = [](auto from) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
@@ -227,6 +279,7 @@ TrainSummary Trainer::run() {
            << " frozen: " << config_.train.freeze << ")";
     head << ", vocab " << config_.model.vocab_size << ", " << task_->describe() << " -> "
          << options_.out_dir;
+    if (world.size() > 1) head << " (" << world.size() << " ranks, data parallel)";
     progress_.message(head.str());
   }
   Batch batch;
@@ -234,6 +287,7 @@ TrainSummary Trainer::run() {
   nlohmann::json quality = nlohmann::json::object();
   double step_seconds_avg = 0.0, total_step_seconds = 0.0;
   auto evaluate_now = [&] {
+    if (!root) return;
     train_eval = evaluate(Split::kTrain);
     val_eval = evaluate(Split::kVal);
     OpProfile::Pause not_a_training_step;
@@ -244,7 +298,7 @@ TrainSummary Trainer::run() {
     evaluate_now();
     nlohmann::json line = {{"step", 0}, {"train_loss", train_eval}, {"val_loss", val_eval}};
     line.update(quality);
-    append_metrics(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (root) append_metrics(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     char text[96];
     std::snprintf(text, sizeof text, "step 0: train loss %.4f | val %.4f", train_eval, val_eval);
     progress_.message(text);
@@ -256,16 +310,37 @@ TrainSummary Trainer::run() {
       task_->train_batch(step_, rngs_.batches, batch);
     }
     for (const auto& p : model_->parameters()) p.var->zero_grad();
+    // Several ranks: this rank's rows of the global batch, and the share of its target tokens.
+    const RowRange mine = rank_rows(batch.rows, world.rank(), world.size());
+    if (world.size() > 1 && mine.count == 0)
+      throw Error("step " + std::to_string(step_ + 1) + ": a batch of " +
+                  std::to_string(batch.rows) + " rows cannot give each of " +
+                  std::to_string(world.size()) + " ranks a row (raise --batch-size or " +
+                  "--batch-tokens, or use fewer ranks)");
+    const Batch sliced = world.size() > 1 ? slice_rows(batch, mine) : Batch();
+    const Batch& local = world.size() > 1 ? sliced : batch;
+    const double share =
+        world.size() > 1 ? double(task_->batch_tokens(local)) / double(task_->batch_tokens(batch))
+                         : 1.0;
     Graph g(precision_);
-    Var loss = model_->loss(g, batch, &rngs_.dropout);
-    const float loss_value = loss->value.data[0];
+    if (world.size() > 1) g.set_batch_rows(mine.first, mine.count);
+    Var loss = model_->loss(g, local, &rngs_.dropout);
+    float loss_value = loss->value.data[0];
+    if (world.size() > 1) {
+      double weighted[1] = {double(loss_value) * share};
+      world.allreduce_sum(weighted);
+      loss_value = float(weighted[0]);
+    }
     const float lr = learning_rate(tc, step_);
     // A non-finite loss or gradient never reaches the weights: the run stops with the last
     // checkpoint intact, or (--on-nan skip) this batch is left out and marked in the metrics.
+    // Several ranks decide alike: the loss and the gradients are already averaged.
     std::string bad = std::isfinite(loss_value) ? "" : "the loss";
     double norm = NAN;
     if (bad.empty()) {
       g.backward(loss);
+      if (world.size() > 1)
+        allreduce_seconds += allreduce_gradients(world, model_->parameters(), float(share));
       OpTimer timer(OpClass::kOptimizer);
       norm = global_grad_norm(model_->parameters());
       if (!std::isfinite(norm))
@@ -290,11 +365,13 @@ TrainSummary Trainer::run() {
     // A wall-clock budget ends the run early, as if --steps had been the step reached (the
     // schedule does not depend on the end for inverse-sqrt; cosine would stop part-way down).
     const int64_t tokens = task_->batch_tokens(batch);
-    const bool out_of_time = tc.minutes > 0 && seconds_since(start) >= tc.minutes * 60.0;
+    // Every rank stops at the same step: the one where any rank's clock ran out.
+    const bool out_of_time =
+        tc.minutes > 0 && !world.all(seconds_since(start) < tc.minutes * 60.0);
     const bool last = step_ == tc.steps || out_of_time;
     const bool eval_now = last || (tc.eval_every > 0 && step_ % tc.eval_every == 0);
     std::string sample_text;
-    if (eval_now) evaluate_now(), sample_text = sample();
+    if (eval_now && root) evaluate_now(), sample_text = sample();
     nlohmann::json line = {
         {"step", step_},
         {"train_loss", loss_value},
@@ -311,13 +388,13 @@ TrainSummary Trainer::run() {
       if (!sample_text.empty()) line["sample"] = sample_text;
     }
     if (!bad.empty()) line["skipped"] = bad;
-    append_metrics(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (root) append_metrics(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
                     double(tokens) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
     if (!sample_text.empty()) progress_.message("  sample: " + sample_text);
     const int64_t save_every = tc.effective_save_every();
-    if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint();
+    if (root && (last || (save_every > 0 && step_ % save_every == 0))) save_checkpoint();
     if (out_of_time) {
       progress_.message("stopped at step " + std::to_string(step_) + ": the " +
                         format_duration(tc.minutes * 60.0) + " budget (--minutes) is spent");
@@ -325,8 +402,8 @@ TrainSummary Trainer::run() {
     }
   }
   if (std::isnan(val_eval)) evaluate_now();  // nothing left to train: report where it stands
-  if (!fs::exists(join_path(options_.out_dir, "model.safetensors"))) save_checkpoint();
-  return {step_, train_eval, val_eval, seconds_since(start), total_step_seconds};
+  if (root && !fs::exists(join_path(options_.out_dir, "model.safetensors"))) save_checkpoint();
+  return {step_, train_eval, val_eval, seconds_since(start), total_step_seconds, allreduce_seconds};
 }
 
 }  // namespace dikkat

@@ -27,6 +27,7 @@ struct TrainSummary {
   float val_loss;
   double seconds;
   double step_seconds;  // the training steps alone (no evaluation, samples or checkpoints)
+  double allreduce_seconds = 0.0;  // of step_seconds: averaging gradients over the ranks
 };
 
 class Trainer {

@@ -163,6 +163,29 @@ TEST(ViewApi, AGenerationStopsWhenTheClientGoesAway) {
   EXPECT_EQ(calls, 3);
 }
 
+TEST(ViewApi, ABigramTableIsTheBigramCommandsTable) {
+  testing::TempDir tmp;
+  testing::write_text(tmp.file("text.txt"), "hello world, hello bigram\n");
+  const auto trained = run_dikkat("train --arch bigram --data " + tmp.file("text.txt") +
+                                  " --steps 30 --out " + tmp.file("bigram") + " --quiet");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  ViewApi api({tmp.file("bigram"), kShakespeare});
+  const nlohmann::json b = api.bigram(RequestParams({{"model", "m0"}, {"text", "hello"}}));
+  const nlohmann::json cli = cli_json("bigram --model " + tmp.file("bigram") + " --text hello");
+  EXPECT_EQ(b["labels"], cli["labels"]);
+  const std::vector<float> p = floats_from_base64(b["probabilities"]);
+  const size_t n = b["size"];
+  ASSERT_EQ(p.size(), n * n);
+  for (size_t i = 0; i < p.size(); ++i)
+    EXPECT_EQ(p[i], cli["probabilities"][i / n][i % n].get<float>()) << i;
+  try {
+    api.bigram(RequestParams(std::map<std::string, std::string>{{"model", "m1"}}));
+    ADD_FAILURE() << "a GPT answered as a bigram model";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.field(), "model");
+  }
+}
+
 struct Refused {
   std::string route;
   std::map<std::string, std::string> params;
