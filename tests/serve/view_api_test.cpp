@@ -165,7 +165,9 @@ TEST(ViewApi, AGenerationStopsWhenTheClientGoesAway) {
 
 TEST(ViewApi, ABigramTableIsTheBigramCommandsTable) {
   testing::TempDir tmp;
-  testing::write_text(tmp.file("text.txt"), "hello world, hello bigram\n");
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "hello world, hello bigram\n";
+  testing::write_text(tmp.file("text.txt"), text);
   const auto trained = run_dikkat("train --arch bigram --data " + tmp.file("text.txt") +
                                   " --steps 30 --out " + tmp.file("bigram") + " --quiet");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
