@@ -12,6 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
+#include <thread>
+
 #include "test_support.h"
 
 namespace dikkat {
@@ -140,6 +144,61 @@ TEST(DataParallelTraining, RanksWithDifferentDataEndWithOneClearError) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("differs between ranks: rank(s) 1"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(tmp.file("run/config.json")));
+}
+
+// The pid of rank `rank` of a running `dikkat train` whose command line names `run_dir` (read
+// from /proc: the launcher puts OMPI_COMM_WORLD_RANK in each rank's environment); 0 if none.
+pid_t rank_pid(const std::string& run_dir, int rank) {
+  const std::string want = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream cmd(entry.path() / "cmdline"), env(entry.path() / "environ");
+    const std::string c((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    const std::string e((std::istreambuf_iterator<char>(env)), std::istreambuf_iterator<char>());
+    if (c.find(run_dir) != std::string::npos && c.find("mpirun") == std::string::npos &&
+        e.find(std::string("\0") + want + '\0') != std::string::npos)
+      return pid_t(std::stoi(name));
+  }
+  return 0;
+}
+
+TEST(DataParallelTraining, AKilledRankEndsTheJobAndTheRunResumesOnAnyNumberOfRanks) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
+  testing::TempDir tmp;
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "the cat sat on the mat and the dog ate the hat. ";
+  testing::write_text(tmp.file("text.txt"), text);
+  const std::string flags = " --data " + tmp.file("text.txt") + kGptFlags + " --save-every 4";
+  const ShellResult whole =
+      run_shell(mpirun(2) + DIKKAT_BINARY + " train" + flags + " --out " + tmp.file("whole"));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto expected = read_metrics(tmp.file("whole"));
+
+  // Rank 1 killed once rank 0 has logged step 6 (the last checkpoint is step 4); mpirun ends
+  // the job and says which rank died.
+  const std::string run = tmp.file("killed");
+  std::thread killer([&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (testing::last_logged_step(run) < 6 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (const pid_t pid = rank_pid(run, 1)) kill(pid, SIGKILL);
+  });
+  const ShellResult killed =
+      run_shell(mpirun(2) + std::string(DIKKAT_BINARY) + " train" + flags +
+                " --out " + run);
+  killer.join();
+  if (killed.exit_code == 0) GTEST_SKIP() << "the run finished before the kill";
+  EXPECT_NE(killed.err.find("signal 9"), std::string::npos) << killed.err;
+
+  // Resumed on one process, then the same kill-free run resumed on two ranks from a copy.
+  std::filesystem::copy(run, tmp.file("killed-copy"), std::filesystem::copy_options::recursive);
+  ASSERT_EQ(run_dikkat("train --resume " + run + " --threads 1 --quiet").exit_code, 0);
+  expect_close_losses(expected, read_metrics(run));
+  const ShellResult two = run_shell(mpirun(2) + DIKKAT_BINARY + " train --resume " +
+                                    tmp.file("killed-copy") + " --threads 1 --quiet");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  expect_close_losses(expected, read_metrics(tmp.file("killed-copy")));
 }
 
 }  // namespace
