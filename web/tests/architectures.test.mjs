@@ -112,9 +112,14 @@ test('bigram: the table equals the API and dikkat bigram', { skip: reason ?? fal
       assert.deepEqual(cli.labels, answer.labels);
       const values = floats(answer.probabilities);
       const box = await canvas.boundingBox();
+      // The labels are drawn on the canvas: the cells start at data-left, data-top.
+      const at = await canvas.evaluate((c) => ({ left: Number(c.dataset.left), top: Number(c.dataset.top), cell: Number(c.dataset.cell), width: c.width, height: c.height }));
+      assert.ok(at.left > 0 && at.top > 0, 'labels beside the cells');
       const readout = page.locator('[data-testid="bigram-cell-readout"]');
       for (const [i, j] of [[5, 9], [n - 1, 0], [40, 41]]) {
-        await canvas.hover({ position: { x: ((j + 0.5) / n) * box.width, y: ((i + 0.5) / n) * box.height } });
+        const x = ((at.left + (j + 0.5) * at.cell) / at.width) * box.width;
+        const y = ((at.top + (i + 0.5) * at.cell) / at.height) * box.height;
+        await canvas.hover({ position: { x, y } });
         await page.waitForFunction(([el, r, c]) => el.dataset.row === r && el.dataset.col === c, [await readout.elementHandle(), String(i), String(j)]);
         const shown = await readout.getAttribute('data-value');
         assert.equal(shown, String(values[i * n + j]), `cell ${i},${j} vs the API`);

@@ -38,7 +38,7 @@ export const bigramView = {
       const color = weightScale(max);
       const table = matrixFigure({
         values, rows: n, cols: n, rowLabels: answer.labels, colLabels: answer.labels, color,
-        axisNames: [t('currentToken'), t('nextTokenAxis')], testid: 'bigram-cell', readout: true,
+        axisNames: [t('currentToken'), t('nextTokenAxis')], testid: 'bigram-cell', readout: true, edgeLabels: true,
       });
       const whole = !params.text;
       return [
