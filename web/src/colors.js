@@ -39,7 +39,7 @@ export function legend(color, lo, hi, format = (v) => String(+v.toPrecision(3)))
   const steps = 24;
   const width = 160;
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('width', width + 80);
+  svg.setAttribute('width', width + 100); // room for a label like 0.0131 after the bar
   svg.setAttribute('height', 22);
   svg.setAttribute('class', 'legend');
   svg.setAttribute('font-family', 'sans-serif');

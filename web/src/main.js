@@ -11,8 +11,10 @@ import { traceView } from './views/trace.js';
 import { embeddingsView } from './views/embeddings.js';
 import { nextTokenView } from './views/next-token.js';
 import { trainingView } from './views/training.js';
+import { bigramView } from './views/bigram.js';
 
-const VIEWS = [attentionView, translateView, traceView, embeddingsView, nextTokenView, trainingView];
+// The bigram view comes first: a bigram model opens on its table.
+const VIEWS = [bigramView, attentionView, translateView, traceView, embeddingsView, nextTokenView, trainingView];
 const NEEDS_TEXT = new Set(['attention', 'translate', 'trace', 'next']);
 const FIRST_GUESS = 'To be, or not to be';
 
@@ -189,7 +191,7 @@ function renderShell() {
       type: 'button', 'data-view': v.id, 'data-testid': `tab-${v.id}`, text: t('view_' + v.id),
       onclick: () => { state.view = v.id; writeHash(); renderView(); },
     }))),
-    model.attention_kinds.length === 0 && model.ready ? note(t('noAttention')) : null,
+    model.attention_kinds.length === 0 && model.ready ? note(t('noAttention'), 'no-attention') : null,
     h('main', { id: 'view' }));
   renderView();
 }

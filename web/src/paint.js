@@ -9,7 +9,8 @@ function toRgb(css) {
   return css.match(/[\d.]+/g).slice(0, 3).map(Number);
 }
 
-export function paintTable(canvas, values, rows, cols, cell, color) {
+/** Draws at (x0, y0) of the canvas (default its corner). */
+export function paintTable(canvas, values, rows, cols, cell, color, x0 = 0, y0 = 0) {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -45,5 +46,5 @@ export function paintTable(canvas, values, rows, cols, cell, color) {
   onePixelACell.getContext('2d').putImageData(image, 0, 0);
   const ctx = canvas.getContext('2d');
   ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(onePixelACell, 0, 0, cols * cell, rows * cell);
+  ctx.drawImage(onePixelACell, x0, y0, cols * cell, rows * cell);
 }

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { skipReason, assetArgs, launch, guardedPage, withScreenshot, dikkat, trainTinyTranslator, FIXTURES } from './helpers.mjs';
+import { skipReason, assetArgs, launch, guardedPage, withScreenshot, dikkat, trainTinyTranslator, trainTinyBigram, FIXTURES } from './helpers.mjs';
 
 const MODEL = join(FIXTURES, 'shakespeare-cpu');
 const reason = skipReason();
@@ -73,6 +73,29 @@ test('an exported translator page shows each attention kind offline', { skip: re
       assert.equal(await page.locator('[data-testid="translate-button"]').count(), 0, 'no translating without a server');
       await page.click('[data-testid="tab-training"]');
       await page.locator('[data-testid="train-last"]').waitFor({ timeout: 10000 });
+      assert.equal(await page.locator('[data-testid="error"]').count(), 0, 'every request was in the export');
+    });
+    assert.deepEqual(outside, [], 'the exported page asked for nothing');
+    assert.deepEqual(errors, [], 'no script errors');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('an exported bigram page shows its table offline', { skip: reason ?? false, timeout: 120000 }, async () => {
+  const model = await trainTinyBigram('the cat sat on the mat. the dog sat on the log.\n'.repeat(30));
+  const file = join(mkdtempSync(join(tmpdir(), 'dikkat-export-')), 'view.html');
+  await dikkat('export-html', '--model', model, '--text', 'the cat', '-o', file, ...assetArgs(), '--threads', '1');
+  const pageUrl = pathToFileURL(file).href;
+  const browser = await launch();
+  const { page, outside, errors } = await guardedPage(browser, (url) => url.href.split('#')[0] === pageUrl);
+  try {
+    await withScreenshot(page, 'export-bigram', async () => {
+      await page.goto(pageUrl);
+      const cli = JSON.parse(await dikkat('bigram', '--model', model, '--format', 'json'));
+      const [i, j] = [4, 2];
+      const shown = Number(await page.getAttribute(`[data-testid="bigram-cell-${i}-${j}"]`, 'data-value', { timeout: 20000 }));
+      assert.ok(Math.abs(shown - cli.probabilities[i][j]) < 1e-6, `export ${shown} vs CLI ${cli.probabilities[i][j]}`);
       assert.equal(await page.locator('[data-testid="error"]').count(), 0, 'every request was in the export');
     });
     assert.deepEqual(outside, [], 'the exported page asked for nothing');

@@ -160,19 +160,51 @@ export function viewUrl(base, { view, model = 'm0', text, target }) {
   return `${base}/#${params}`;
 }
 
-/** Trains a tiny encoder-decoder translator (English -> Turkish word by word) into a temp folder. */
-export async function trainTinyTranslator() {
-  const dir = mkdtempSync(join(tmpdir(), 'dikkat-nmt-'));
+/**
+ * Writes `count` English -> Turkish sentence pairs (word by word, 2 to 5 words) as a TSV file,
+ * the same ones for the same `seed`.
+ */
+export function writePairs(file, count = 600, seed = 7) {
   const words = { the: 'bu', cat: 'kedi', dog: 'köpek', a: 'bir', house: 'ev', tree: 'ağaç', my: 'benim', friend: 'arkadaş', book: 'kitap', big: 'büyük', small: 'küçük', sees: 'görür' };
   const english = Object.keys(words);
-  let state = 7;
+  let state = seed;
   const next = () => { state = (state * 1103515245 + 12345) % 2147483648; return state; };
-  const lines = Array.from({ length: 600 }, () => {
+  const lines = Array.from({ length: count }, () => {
     const sentence = Array.from({ length: 2 + (next() % 4) }, () => english[next() % english.length]);
     return `${sentence.join(' ')}\t${sentence.map((w) => words[w]).join(' ')}`;
   });
-  writeFileSync(join(dir, 'pairs.tsv'), `${lines.join('\n')}\n`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** Trains a tiny encoder-decoder translator (English -> Turkish word by word) into a temp folder. */
+export async function trainTinyTranslator() {
+  const dir = mkdtempSync(join(tmpdir(), 'dikkat-nmt-'));
+  writePairs(join(dir, 'pairs.tsv'));
   const out = join(dir, 'run');
   await dikkat('train', '--arch', 'seq2seq', '--preset', 'nmt-tiny', '--data', join(dir, 'pairs.tsv'), '--steps', '200', '--out', out, '--threads', '1', '--quiet');
+  return out;
+}
+
+/**
+ * Trains a tiny recurrent translator (rnn-tiny; `attention`: bahdanau, luong or none) on the
+ * pairs of trainTinyTranslator, with a few other pairs for validation. 600 steps (about a
+ * second): after 100 it still translates everything to the empty sentence.
+ */
+export async function trainTinyRecurrent(attention) {
+  const dir = mkdtempSync(join(tmpdir(), 'dikkat-rnn-'));
+  writePairs(join(dir, 'pairs.tsv'));
+  writePairs(join(dir, 'dev.tsv'), 40, 11);
+  const out = join(dir, 'run');
+  await dikkat('train', '--arch', 'rnn', '--preset', 'rnn-tiny', '--attention', attention, '--data', join(dir, 'pairs.tsv'), '--valid', join(dir, 'dev.tsv'), '--steps', '600', '--out', out, '--threads', '1', '--quiet');
+  return out;
+}
+
+/** Trains a bigram model on `text` (a small char vocabulary, or a large one) into a temp folder. */
+export async function trainTinyBigram(text) {
+  const dir = mkdtempSync(join(tmpdir(), 'dikkat-bigram-'));
+  writeFileSync(join(dir, 'text.txt'), text);
+  const out = join(dir, 'run');
+  await dikkat('train', '--arch', 'bigram', '--data', join(dir, 'text.txt'), '--steps', '50', '--out', out, '--threads', '1', '--quiet');
   return out;
 }

@@ -55,6 +55,6 @@ test('every label the code asks for exists', async () => {
     }
   }
   for (const kind of ['self', 'encoder', 'decoder', 'cross']) if (!(`kind_${kind}` in DICTIONARIES.en)) missing.push(`kind_${kind}`);
-  for (const view of ['attention', 'translate', 'trace', 'embeddings', 'next', 'training']) if (!(`view_${view}` in DICTIONARIES.en)) missing.push(`view_${view}`);
+  for (const view of ['bigram', 'attention', 'translate', 'trace', 'embeddings', 'next', 'training']) if (!(`view_${view}` in DICTIONARIES.en)) missing.push(`view_${view}`);
   assert.deepEqual(missing, []);
 });

@@ -26,7 +26,7 @@ export const translateView = {
 
     const showAttention = (translation) => {
       if (!crossKind) {
-        attentionHost.replaceChildren(note(t('noAttention')));
+        attentionHost.replaceChildren(note(t('noAttention'), 'translation-no-attention'));
         return;
       }
       fill(attentionHost, async () => {
