@@ -146,6 +146,23 @@ TEST(DataParallelTraining, RanksWithDifferentDataEndWithOneClearError) {
   EXPECT_FALSE(std::filesystem::exists(tmp.file("run/config.json")));
 }
 
+TEST(DataParallelTraining, RanksOnSeparateNetworkHostsGiveOneProcesssLosses) {
+  if (!have_mpirun()) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
+  if (geteuid() != 0 || std::system("command -v ip >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "network namespaces need root and iproute2";
+  testing::TempDir tmp;
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "the cat sat on the mat and the dog ate the hat. ";
+  testing::write_text(tmp.file("text.txt"), text);
+  const std::string flags = " --data " + tmp.file("text.txt") + kGptFlags;
+  ASSERT_EQ(run_dikkat("train" + flags + " --out " + tmp.file("one")).exit_code, 0);
+  const ShellResult r = run_shell("timeout 300 " + std::string(DIKKAT_SOURCE_DIR) +
+                                  "/tests/train/mpi_hosts.sh 2 " + DIKKAT_BINARY + " train" +
+                                  flags + " --out " + tmp.file("hosts"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_close_losses(read_metrics(tmp.file("one")), read_metrics(tmp.file("hosts")));
+}
+
 // The pid of rank `rank` of a running `dikkat train` whose command line names `run_dir` (read
 // from /proc: the launcher puts OMPI_COMM_WORLD_RANK in each rank's environment); 0 if none.
 pid_t rank_pid(const std::string& run_dir, int rank) {
@@ -199,6 +216,14 @@ TEST(DataParallelTraining, AKilledRankEndsTheJobAndTheRunResumesOnAnyNumberOfRan
                                     tmp.file("killed-copy") + " --threads 1 --quiet");
   ASSERT_EQ(two.exit_code, 0) << two.err;
   expect_close_losses(expected, read_metrics(tmp.file("killed-copy")));
+
+  // And a one-process run killed at step 6 continues on two ranks.
+  const std::string single = tmp.file("single");
+  ASSERT_TRUE(testing::run_and_kill_at_step("train" + flags + " --out " + single, single, 6));
+  const ShellResult on_two = run_shell(mpirun(2) + DIKKAT_BINARY + " train --resume " + single +
+                                       " --threads 1 --quiet");
+  ASSERT_EQ(on_two.exit_code, 0) << on_two.err;
+  expect_close_losses(expected, read_metrics(single));
 }
 
 }  // namespace
