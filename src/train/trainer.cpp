@@ -337,10 +337,12 @@ TrainSummary Trainer::run() {
     // Several ranks decide alike: the loss and the gradients are already averaged.
     std::string bad = std::isfinite(loss_value) ? "" : "the loss";
     double norm = NAN;
+    double step_allreduce_seconds = 0.0;
     if (bad.empty()) {
       g.backward(loss);
       if (world.size() > 1)
-        allreduce_seconds += allreduce_gradients(world, model_->parameters(), float(share));
+        step_allreduce_seconds = allreduce_gradients(world, model_->parameters(), float(share));
+      allreduce_seconds += step_allreduce_seconds;
       OpTimer timer(OpClass::kOptimizer);
       norm = global_grad_norm(model_->parameters());
       if (!std::isfinite(norm))
@@ -388,6 +390,7 @@ TrainSummary Trainer::run() {
       if (!sample_text.empty()) line["sample"] = sample_text;
     }
     if (!bad.empty()) line["skipped"] = bad;
+    if (world.size() > 1) line["ranks"] = world.size(), line["allreduce_s"] = step_allreduce_seconds;
     if (root) append_metrics(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     progress_.step({step_, tc.steps, loss_value,
                     eval_now ? std::optional<float>(val_eval) : std::nullopt, lr,
