@@ -1,5 +1,7 @@
 // dikkat train: train a GPT on a UTF-8 text file or a translator on sentence pairs, fine-tune a
 // trained model on new data, or resume a saved run.
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -23,7 +25,7 @@ struct TrainArgs {
   int64_t steps = 0;
   uint64_t seed = 0;
   int threads = 1;
-  bool quiet = false, profile = false, serve = false;
+  bool quiet = false, profile = false, serve = false, shard_optimizer = false;
   int port = 8000;
   int64_t log_every = 10;
   CLI::Option *steps_opt = nullptr, *seed_opt = nullptr, *data_opt = nullptr;
@@ -54,7 +56,8 @@ std::string default_out_dir(const TrainArgs& a) {
 
 void run_train(const TrainArgs& a) {
   apply_threads(a.threads);
-  TrainerOptions options{a.resume.empty() ? a.out : a.resume, a.quiet, a.log_every};
+  TrainerOptions options{a.resume.empty() ? a.out : a.resume, a.quiet, a.log_every,
+                         a.shard_optimizer};
   std::unique_ptr<Trainer> trainer;
   if (!a.resume.empty()) {
     if (!a.init_from.empty())
@@ -90,6 +93,16 @@ void run_train(const TrainArgs& a) {
   }
   if (a.profile) OpProfile::global().enable();
   const TrainSummary s = trainer->run();
+  // --profile: each rank's peak memory and optimizer state, gathered on every rank.
+  Distributed& world = Distributed::world();
+  std::vector<double> memory(2 * size_t(world.size()), 0.0);
+  if (a.profile) {
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    memory[2 * size_t(world.rank())] = double(usage.ru_maxrss) / 1024.0;
+    memory[2 * size_t(world.rank()) + 1] = 4.0 * double(trainer->optimizer_state_floats()) / (1 << 20);
+    world.allreduce_sum(memory);
+  }
   if (!root) return;
   if (!a.quiet)
     std::printf("done: step %lld, train loss %.4f, val loss %.4f, %.1fs -> %s\n", (long long)s.step,
@@ -99,7 +112,13 @@ void run_train(const TrainArgs& a) {
                 "the training steps' time)\n",
                 Distributed::world().size(), 1e3 * s.allreduce_seconds / double(std::max<int64_t>(s.step, 1)),
                 100.0 * s.allreduce_seconds / std::max(s.step_seconds, 1e-9));
-  if (a.profile) std::printf("\n%s", OpProfile::global().report(s.step_seconds).c_str());
+  if (a.profile) {
+    std::printf("\n%s", OpProfile::global().report(s.step_seconds).c_str());
+    for (int r = 0; r < world.size(); ++r)
+      std::printf("%s: peak memory %.0f MB, optimizer state %.1f MB\n",
+                  world.size() > 1 ? ("rank " + std::to_string(r)).c_str() : "process",
+                  memory[2 * size_t(r)], memory[2 * size_t(r) + 1]);
+  }
   if (server) {
     std::printf("training done; the page stays up until this process is stopped (Ctrl-C)\n");
     std::fflush(stdout);
@@ -147,6 +166,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--port", args->port, "with --serve: the port (0: any free port)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
+  cmd->add_flag("--shard-optimizer", args->shard_optimizer,
+                "with several MPI ranks: ZeRO-1, each rank keeps and updates only its share of "
+                "AdamW's state, then the parameters are gathered (same losses; checkpoints stay "
+                "whole)");
   cmd->add_flag("--profile", args->profile,
                 "at the end, print the time per op class as a share of the training steps");
   cmd->add_option("--log-every", args->log_every,

@@ -15,6 +15,13 @@ AdamW::AdamW(const std::vector<Parameter>& params, const TrainConfig& config)
     m_.emplace_back(p.var->value.shape);
     v_.emplace_back(p.var->value.shape);
   }
+  updates_.assign(params_.size(), true);
+}
+
+void AdamW::keep_only(const std::vector<bool>& mine) {
+  updates_ = mine;
+  for (size_t k = 0; k < params_.size(); ++k)
+    if (!mine[k]) m_[k] = Tensor(), v_[k] = Tensor();
 }
 
 void AdamW::step(float lr, float grad_scale) {
@@ -31,7 +38,7 @@ void AdamW::step(float lr, float grad_scale) {
   std::vector<Slice> slices;
   for (size_t k = 0; k < params_.size(); ++k) {
     Node& node = *params_[k].var;
-    if (!node.requires_grad) continue;
+    if (!node.requires_grad || !updates_[k]) continue;
     slices.push_back({node.value.ptr(), m_[k].ptr(), v_[k].ptr(), node.grad_ptr(),
                       node.value.numel(), params_[k].decays() ? 1.0f - lr * weight_decay_ : 1.0f});
   }

@@ -24,12 +24,16 @@ class AdamW {
   void set_steps_taken(int64_t t) { t_ = t; }
   std::vector<Tensor>& first_moments() { return m_; }
   std::vector<Tensor>& second_moments() { return v_; }
+  // ZeRO-1 (train/optimizer_shards.h): from now on update only the parameters `mine` marks and
+  // keep only their moments (the others' are released; a checkpoint fills them in first).
+  void keep_only(const std::vector<bool>& mine);
 
  private:
   std::vector<Parameter> params_;
   float beta1_, beta2_, eps_, weight_decay_;
   int64_t t_ = 0;
   std::vector<Tensor> m_, v_;
+  std::vector<bool> updates_;  // per parameter: this optimizer updates it (all, unless sharded)
 };
 
 // The name of the first parameter (in model order) whose gradient holds a NaN or an infinity.

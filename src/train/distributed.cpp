@@ -81,6 +81,26 @@ void Distributed::broadcast([[maybe_unused]] std::span<uint8_t> data) {
 #endif
 }
 
+void Distributed::broadcast([[maybe_unused]] std::span<float> values, [[maybe_unused]] int root) {
+  if (size_ == 1) return;
+#ifdef DIKKAT_HAVE_MPI
+  MPI_Bcast(values.data(), int(values.size()), MPI_FLOAT, root, MPI_COMM_WORLD);
+#endif
+}
+
+void Distributed::send([[maybe_unused]] std::span<const float> values, [[maybe_unused]] int to) {
+#ifdef DIKKAT_HAVE_MPI
+  MPI_Send(values.data(), int(values.size()), MPI_FLOAT, to, 0, MPI_COMM_WORLD);
+#endif
+}
+
+void Distributed::receive([[maybe_unused]] std::span<float> values, [[maybe_unused]] int from) {
+#ifdef DIKKAT_HAVE_MPI
+  MPI_Recv(values.data(), int(values.size()), MPI_FLOAT, from, 0, MPI_COMM_WORLD,
+           MPI_STATUS_IGNORE);
+#endif
+}
+
 bool Distributed::all(bool ok) {
   if (size_ == 1) return ok;
   int value = ok ? 1 : 0;

@@ -29,6 +29,11 @@ class Distributed {
   void allreduce_sum(std::span<double> values);
   // Rank 0's bytes into every rank's `data` (the same size on every rank).
   void broadcast(std::span<uint8_t> data);
+  // Rank `root`'s values into every rank's `values`.
+  void broadcast(std::span<float> values, int root);
+  // Point to point: `values` from this rank to rank `to`, and into `values` from rank `from`.
+  void send(std::span<const float> values, int to);
+  void receive(std::span<float> values, int from);
   // True on every rank when `ok` is true on every rank: a decision no rank takes alone.
   bool all(bool ok);
   // Throws the same Error on every rank unless `digest` is equal on all of them; rank 0's

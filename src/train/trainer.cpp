@@ -243,6 +243,21 @@ void Trainer::save_checkpoint() {
   save_weights(join_path(options_.out_dir, "model.safetensors"), *model_, step_);
 }
 
+void Trainer::save_checkpoint_on_root() {
+  const bool root = Distributed::world().is_root();
+  if (shards_) shards_->moments_to_root(*optimizer_);
+  if (root) save_checkpoint();
+  if (shards_ && root) optimizer_->keep_only(shards_->mine());
+}
+
+int64_t Trainer::optimizer_state_floats() const {
+  if (shards_) return shards_->owned_state_floats();
+  int64_t n = 0;
+  for (const Parameter& p : model_->parameters())
+    if (p.var->requires_grad) n += 2 * p.var->value.numel();
+  return n;
+}
+
 void Trainer::append_metrics(const std::string& line) {
   const std::string path = join_path(options_.out_dir, "metrics.jsonl");
   std::ofstream out(path, std::ios::app);
@@ -262,6 +277,10 @@ TrainSummary Trainer::run() {
   // Rank 0 alone evaluates, samples and writes; the other ranks only train.
   const bool root = world.is_root();
   double allreduce_seconds = 0.0;
+  if (options_.shard_optimizer && world.size() > 1 && !shards_) {
+    shards_ = std::make_unique<OptimizerShards>(world, model_->parameters());
+    optimizer_->keep_only(shards_->mine());
+  }
   const auto start = std::chrono::steady_clock::now();
   auto seconds_since = [](auto from) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
@@ -358,6 +377,7 @@ TrainSummary Trainer::run() {
     } else {
       OpTimer timer(OpClass::kOptimizer);
       optimizer_->step(lr, clip_coefficient(norm, tc.grad_clip));
+      if (shards_) shards_->gather_parameters();
     }
     ++step_;
     const double step_seconds = seconds_since(step_start);
@@ -397,7 +417,7 @@ TrainSummary Trainer::run() {
                     double(tokens) / step_seconds, step_seconds_avg * double(tc.steps - step_)});
     if (!sample_text.empty()) progress_.message("  sample: " + sample_text);
     const int64_t save_every = tc.effective_save_every();
-    if (root && (last || (save_every > 0 && step_ % save_every == 0))) save_checkpoint();
+    if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint_on_root();
     if (out_of_time) {
       progress_.message("stopped at step " + std::to_string(step_) + ": the " +
                         format_duration(tc.minutes * 60.0) + " budget (--minutes) is spent");
@@ -405,7 +425,8 @@ TrainSummary Trainer::run() {
     }
   }
   if (std::isnan(val_eval)) evaluate_now();  // nothing left to train: report where it stands
-  if (root && !fs::exists(join_path(options_.out_dir, "model.safetensors"))) save_checkpoint();
+  if (!world.all(!root || fs::exists(join_path(options_.out_dir, "model.safetensors"))))
+    save_checkpoint_on_root();
   return {step_, train_eval, val_eval, seconds_since(start), total_step_seconds, allreduce_seconds};
 }
 

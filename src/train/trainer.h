@@ -9,6 +9,7 @@
 #include "tensor/graph.h"
 #include "train/adamw.h"
 #include "train/freeze.h"
+#include "train/optimizer_shards.h"
 #include "train/progress.h"
 #include "train/train_state.h"
 #include "train/training_task.h"
@@ -19,6 +20,9 @@ struct TrainerOptions {
   std::string out_dir;
   bool quiet = false;
   int64_t log_every = 10;  // plain progress lines in logs; metrics.jsonl gets every step
+  // Several ranks: ZeRO-1, each rank keeping and updating only its share of AdamW's state
+  // (train/optimizer_shards.h). Checkpoints stay unsharded.
+  bool shard_optimizer = false;
 };
 
 struct TrainSummary {
@@ -46,11 +50,15 @@ class Trainer {
   TrainSummary run();
   const Model& model() const { return *model_; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
+  // The floats of AdamW state (both moments) this process keeps.
+  int64_t optimizer_state_floats() const;
 
  private:
   Trainer(RunConfig config, Tokenizer tokenizer, TrainerOptions options);
   float evaluate(Split split);
   void save_checkpoint();
+  // Every rank calls it; rank 0 writes (with the other ranks' optimizer shards sent to it).
+  void save_checkpoint_on_root();
   void append_metrics(const std::string& line);
   // A short generation (a translation for a translator) shown at each evaluation; empty when
   // the task has none.
@@ -61,6 +69,7 @@ class Trainer {
   TrainerOptions options_;
   std::unique_ptr<Model> model_;
   std::unique_ptr<AdamW> optimizer_;
+  std::unique_ptr<OptimizerShards> shards_;  // ZeRO-1 on several ranks; null otherwise
   FreezeCounts freeze_;
   std::unique_ptr<TrainingTask> task_;
   TrainingRngs rngs_;
