@@ -56,6 +56,9 @@ std::string default_out_dir(const TrainArgs& a) {
 
 void run_train(const TrainArgs& a) {
   apply_threads(a.threads);
+  if (a.shard_optimizer && Distributed::world().size() == 1)
+    throw Error("--shard-optimizer shares AdamW's state over MPI ranks: start the run with "
+                "mpirun -np N (N >= 2), or leave the flag out");
   TrainerOptions options{a.resume.empty() ? a.out : a.resume, a.quiet, a.log_every,
                          a.shard_optimizer};
   std::unique_ptr<Trainer> trainer;

@@ -144,6 +144,22 @@ TEST(DataParallelTraining, ShardedOptimizerStateGivesTheSameRunAndTheSameCheckpo
             0);
 }
 
+TEST(DataParallelTraining, ShardingTheOptimizerOnOneProcessIsOneClearError) {
+  testing::TempDir tmp;
+  testing::write_text(tmp.file("text.txt"), std::string(3000, 'a') + "bc\n");
+  testing::expect_one_line_error(
+      run_dikkat("train --data " + tmp.file("text.txt") + kGptFlags + " --shard-optimizer --out " +
+                 tmp.file("run")),
+      "--shard-optimizer");
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("run")));
+  if (!have_mpirun()) return;
+  const ShellResult one = run_shell(mpirun(1) + DIKKAT_BINARY + " train --data " +
+                                    tmp.file("text.txt") + kGptFlags + " --shard-optimizer --out " +
+                                    tmp.file("run"));
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_NE(one.err.find("--shard-optimizer"), std::string::npos) << one.err;
+}
+
 TEST(DataParallelTraining, AnEncoderDecoderOnTwoRanksGivesOneProcesssLosses) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
   testing::TempDir tmp;
