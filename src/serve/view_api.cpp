@@ -118,7 +118,9 @@ std::vector<std::vector<double>> project_rows(const PcaBasis& basis, const Tenso
 ViewApi::ViewApi(const std::vector<std::string>& model_dirs) {
   for (const std::string& dir : model_dirs) {
     if (!fs::is_directory(dir)) throw Error("--model " + dir + ": no such directory");
-    models_.push_back(std::make_unique<ServedModel>("m" + std::to_string(models_.size()), dir));
+    std::string id = std::to_string(models_.size());
+    id.insert(id.begin(), 'm');  // GCC 12 warns falsely (-Wrestrict) about "m" + std::string
+    models_.push_back(std::make_unique<ServedModel>(id, dir));
   }
   if (models_.empty()) throw Error("--model: give at least one model directory");
 }
