@@ -1,6 +1,7 @@
 #include "train/distributed.h"
 
 #include <cstdlib>
+#include <type_traits>
 #include <vector>
 
 #include "error.h"
@@ -58,20 +59,25 @@ Distributed::~Distributed() {
 #endif
 }
 
-void Distributed::allreduce_sum([[maybe_unused]] std::span<float> values) {
-  if (size_ == 1) return;
+namespace {
+
+// An element-wise sum over every rank, in place.
+template <typename T>
+void allreduce_sum_in_place([[maybe_unused]] std::span<T> values) {
 #ifdef DIKKAT_HAVE_MPI
-  MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()), MPI_FLOAT, MPI_SUM,
-                MPI_COMM_WORLD);
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()),
+                std::is_same_v<T, float> ? MPI_FLOAT : MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
 #endif
 }
 
-void Distributed::allreduce_sum([[maybe_unused]] std::span<double> values) {
-  if (size_ == 1) return;
-#ifdef DIKKAT_HAVE_MPI
-  MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()), MPI_DOUBLE, MPI_SUM,
-                MPI_COMM_WORLD);
-#endif
+}  // namespace
+
+void Distributed::allreduce_sum(std::span<float> values) {
+  if (size_ > 1) allreduce_sum_in_place(values);
+}
+
+void Distributed::allreduce_sum(std::span<double> values) {
+  if (size_ > 1) allreduce_sum_in_place(values);
 }
 
 void Distributed::broadcast([[maybe_unused]] std::span<uint8_t> data) {

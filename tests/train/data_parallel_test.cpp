@@ -78,6 +78,13 @@ ShellResult run_shell(const std::string& command) {
   return {WEXITSTATUS(status), text};
 }
 
+// A text of a few thousand characters, enough for the small GPT below.
+void write_training_text(const std::string& path) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "the cat sat on the mat and the dog ate the hat. ";
+  testing::write_text(path, text);
+}
+
 // A small GPT with dropout on, so the test also proves that masks follow the sample, not the
 // rank.
 const char* kGptFlags =
@@ -101,9 +108,7 @@ void expect_close_losses(const std::vector<nlohmann::json>& one,
 TEST(DataParallelTraining, TwoRanksGiveOneProcesssLossesAndRepeatBitForBit) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
   testing::TempDir tmp;
-  std::string text;
-  for (int i = 0; i < 200; ++i) text += "the cat sat on the mat and the dog ate the hat. ";
-  testing::write_text(tmp.file("text.txt"), text);
+  write_training_text(tmp.file("text.txt"));
   const std::string data = " --data " + tmp.file("text.txt");
   ASSERT_EQ(run_dikkat("train" + data + kGptFlags + " --out " + tmp.file("one")).exit_code, 0);
   for (const char* out : {"two", "two-again"}) {
@@ -123,9 +128,7 @@ TEST(DataParallelTraining, TwoRanksGiveOneProcesssLossesAndRepeatBitForBit) {
 TEST(DataParallelTraining, ShardedOptimizerStateGivesTheSameRunAndTheSameCheckpoint) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
   testing::TempDir tmp;
-  std::string text;
-  for (int i = 0; i < 200; ++i) text += "the cat sat on the mat and the dog ate the hat. ";
-  testing::write_text(tmp.file("text.txt"), text);
+  write_training_text(tmp.file("text.txt"));
   const std::string flags = " train --data " + tmp.file("text.txt") + kGptFlags + " --profile";
   const ShellResult plain = run_shell(mpirun(2) + DIKKAT_BINARY + flags + " --out " + tmp.file("plain"));
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
@@ -192,9 +195,7 @@ TEST(DataParallelTraining, RanksOnSeparateNetworkHostsGiveOneProcesssLosses) {
   if (geteuid() != 0 || std::system("command -v ip >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "network namespaces need root and iproute2";
   testing::TempDir tmp;
-  std::string text;
-  for (int i = 0; i < 200; ++i) text += "the cat sat on the mat and the dog ate the hat. ";
-  testing::write_text(tmp.file("text.txt"), text);
+  write_training_text(tmp.file("text.txt"));
   const std::string flags = " --data " + tmp.file("text.txt") + kGptFlags;
   ASSERT_EQ(run_dikkat("train" + flags + " --out " + tmp.file("one")).exit_code, 0);
   const ShellResult r = run_shell("timeout 300 " + std::string(DIKKAT_SOURCE_DIR) +
@@ -224,9 +225,7 @@ pid_t rank_pid(const std::string& run_dir, int rank) {
 TEST(DataParallelTraining, AKilledRankEndsTheJobAndTheRunResumesOnAnyNumberOfRanks) {
   if (!have_mpirun()) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
   testing::TempDir tmp;
-  std::string text;
-  for (int i = 0; i < 200; ++i) text += "the cat sat on the mat and the dog ate the hat. ";
-  testing::write_text(tmp.file("text.txt"), text);
+  write_training_text(tmp.file("text.txt"));
   const std::string flags = " --data " + tmp.file("text.txt") + kGptFlags + " --save-every 4";
   const ShellResult whole =
       run_shell(mpirun(2) + DIKKAT_BINARY + " train" + flags + " --out " + tmp.file("whole"));
