@@ -69,8 +69,9 @@ nlohmann::json record_views(ViewApi& api, const std::string& text, const std::st
     r.get("/api/trace/step", params);
   }
   auto logits = input;
-  logits.erase("target");  // a translator's first target token, as the page asks
+  logits.erase("target");  // a translator's first target token
   r.get("/api/logits", logits);
+  if (!target.empty()) r.get("/api/logits", input);  // and the token after the given target
   const bool has_step0 = model["checkpoints"].size() > 1;
   for (int dims = 2; dims <= std::min<int64_t>(3, model["n_embd"].get<int64_t>()); ++dims) {
     r.get("/api/embeddings", {{"model", id}, {"dims", std::to_string(dims)}});
@@ -91,12 +92,18 @@ std::string export_html(const nlohmann::json& recorded, const std::string& asset
   std::string page = web_asset("index.html", assets_dir)->body;
   const std::string css = web_asset("app.css", assets_dir)->body;
   const std::string js = web_asset("app.js", assets_dir)->body;
-  const std::string data =
-      recorded.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // '<' only occurs inside JSON strings, where \u003c means the same: no text can then end the
+  // <script> element or open a comment in it, whatever its case.
+  std::string data;
+  for (const char c : recorded.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+    if (c == '<')
+      data.append("\\u003c");
+    else
+      data.push_back(c);
   replace_once(page, R"(<link rel="stylesheet" href="app.css">)",
                "<style>" + escape_for_element(css, "</style") + "</style>");
   replace_once(page, R"(<script defer src="app.js"></script>)",
-               "<script>window.DIKKAT_EXPORT = " + escape_for_element(data, "</script") +
+               "<script>window.DIKKAT_EXPORT = " + data +
                    ";</script>\n<script>" + escape_for_element(js, "</script") + "</script>");
   return page;
 }

@@ -137,6 +137,19 @@ TEST(ExportHtml, WritesOnePageWithTheTerminalsNumbersAndNoAddressOutside) {
   EXPECT_EQ(found, 1);
 }
 
+TEST(ExportHtml, NoTextCanEndTheScriptThatHoldsTheAnswers) {
+  testing::TempDir tmp;
+  const auto r = run_dikkat("export-html --model " + fixture_path("models/seed248") +
+                            " --text '<!--</SCRIPT' -o " + tmp.file("view.html"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = read_file(tmp.file("view.html"));
+  const nlohmann::json recorded = recorded_answers(html);
+  ASSERT_TRUE(recorded.is_object());
+  EXPECT_EQ(recorded["text"], "<!--</SCRIPT");
+  const size_t data = html.find("window.DIKKAT_EXPORT");
+  EXPECT_EQ(html.find("<", data), html.find(";</script>", data) + 1);  // no '<' in the data
+}
+
 TEST(ExportHtml, BadInputIsOneLineAndWritesNothing) {
   testing::TempDir tmp;
   expect_one_line_error(run_dikkat("export-html --model " + kShakespeare + " --text 'çç' -o " +

@@ -36,10 +36,12 @@ function fromExport(path, params) {
   return hit.response;
 }
 
-/** The text the export was made for (every recorded request with a text carries the same one). */
+/** The text (and a translator's target, '' for its own translation) the export was made for. */
 export function exportedText() {
-  const withText = exported?.requests.find((r) => r.params && typeof r.params.text === 'string');
-  return withText ? withText.params.text : '';
+  return exported?.text ?? '';
+}
+export function exportedTarget() {
+  return exported?.target ?? '';
 }
 
 async function errorFrom(response) {
@@ -157,12 +159,15 @@ export function sseParser(onEvent) {
   };
 }
 
-/** Live metrics rows: every row, then new ones as the run appends them. Returns a closer. */
-export function metricsStream(model, onRow, onError) {
+/**
+ * Live metrics rows: every row, then new ones as the run appends them; `onReset` when a resumed
+ * run rewrote the file (the rows then start again). Returns a closer.
+ */
+export function metricsStream(model, onRow, onReset) {
   if (isExport) return () => {};
   const source = new EventSource(urlFor('/api/metrics/stream', cleanParams({ model })));
   source.addEventListener('metrics', (event) => onRow(JSON.parse(event.data)));
-  if (onError) source.addEventListener('error', onError);
+  source.addEventListener('reset', () => onReset());
   return () => source.close();
 }
 

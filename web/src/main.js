@@ -2,7 +2,7 @@
 // active view. State lives in the URL's hash (view, model, text, target), so a view can be
 // linked to and reloaded.
 import { h, put } from './dom.js';
-import { get, isExport, exportedText, forgetAnswers } from './api.js';
+import { get, isExport, exportedText, exportedTarget, forgetAnswers } from './api.js';
 import { t, language, setLanguage, LANGUAGES } from './i18n.js';
 import { note, errorLine, select, switcher } from './ui.js';
 import { attentionView } from './views/attention.js';
@@ -197,7 +197,7 @@ function renderShell() {
 }
 
 async function ensureText() {
-  if (isExport) state.text = exportedText();
+  if (isExport) state.text = exportedText(), state.target = exportedTarget();
   else if (!state.text && currentModel()?.ready) state.text = await defaultText(currentModel());
 }
 

@@ -34,13 +34,14 @@ function barsFigure(probs, labels) {
 function samplingControls(onchange) {
   const set = (key) => (value) => { settings[key] = value; onchange(); };
   return h('div', { class: 'controls' },
-    labelled(t('temperature'), numberInput({ value: settings.temperature, min: 0, step: 0.1, testid: 'temperature', onchange: set('temperature') })),
+    labelled(t('temperature'), numberInput({ value: settings.temperature, min: 0, step: 'any', testid: 'temperature', onchange: set('temperature') })),
     labelled(t('topK'), numberInput({ value: settings.topK, min: 0, step: 1, testid: 'top-k', onchange: set('topK') })),
-    labelled(t('topP'), numberInput({ value: settings.topP, min: 0, max: 1, step: 0.05, testid: 'top-p', onchange: set('topP') })));
+    labelled(t('topP'), numberInput({ value: settings.topP, min: 0.01, max: 1, step: 'any', testid: 'top-p', onchange: set('topP') })));
 }
 
+/** The streaming generate box, and a function that stops its stream (for when the view goes). */
 function generateBox(ctx) {
-  if (isExport) return panel(t('generate'), note(t('disabledInExport')));
+  if (isExport) return { element: panel(t('generate'), note(t('disabledInExport'))), stop: () => {} };
   const output = h('pre', { class: 'generated', 'data-testid': 'generated' });
   const done = h('p', { class: 'done', 'data-testid': 'generate-done', hidden: true, text: t('generateDone') });
   const status = h('div');
@@ -64,13 +65,14 @@ function generateBox(ctx) {
       if (error.name !== 'AbortError') status.replaceChildren(errorLine(error));
     }
   };
-  return panel(t('generate'), h('div', {},
+  const element = panel(t('generate'), h('div', {},
     h('div', { class: 'controls' },
       labelled(t('tokensToGenerate'), numberInput({ value: settings.tokens, min: 1, step: 1, testid: 'gen-tokens', onchange: (v) => { settings.tokens = v; } })),
       labelled(t('seed'), numberInput({ value: settings.seed, min: 0, step: 1, testid: 'gen-seed', onchange: (v) => { settings.seed = v; } })),
       h('button', { type: 'button', 'data-testid': 'generate-button', onclick: start, text: t('generateButton') })),
     h('p', { class: 'muted', text: t('generateHint') }),
     h('div', { class: 'generated-box' }, h('span', { class: 'prompt', text: ctx.text }), output), done, status), { testid: 'generate' });
+  return { element, stop: () => running?.abort() };
 }
 
 export const nextTokenView = {
@@ -98,6 +100,10 @@ export const nextTokenView = {
         h('p', { class: 'muted', text: t(model.task === 'translation' ? 'afterTarget' : 'afterTokens', { count: answer.tokens.length }) + (answer.dropped ? ' ' + t('droppedTokens', { count: answer.dropped }) : '') }),
         figureHost), { save: { figure: () => figure, name: 'next-token' }, testid: 'next-token' });
     });
-    if (model.task === 'language_model') host.append(generateBox(ctx));
+    if (model.task !== 'language_model') return undefined;
+    const box = generateBox(ctx);
+    host.append(box.element);
+    // A stream left running would hold the server's model for the next view's requests.
+    return box.stop;
   },
 };

@@ -114,7 +114,7 @@ export const trainingView = {
       const answer = await get('/api/metrics', { model: model.id }, { fresh: true });
       answer.rows.forEach(add);
       draw();
-      if (!stopped) close = metricsStream(model.id, add);
+      if (!stopped) close = metricsStream(model.id, add, () => { rows.length = 0; });
       return [panel(t('lossCurves'), chartHost, { save: { figure: () => figure, name: 'training' }, testid: 'training' }),
         isExport ? note(t('liveDisabledInExport')) : h('p', { class: 'muted', text: t('liveHint') }), summaryHost];
     });

@@ -54,7 +54,7 @@ export const translateView = {
     host.append(
       h('div', { class: 'controls' },
         labelled(t('beamSize'), numberInput({ value: settings.beam, min: 1, step: 1, testid: 'beam', onchange: (v) => { settings.beam = v; } })),
-        labelled(t('lengthPenalty'), numberInput({ value: settings.lengthPenalty, min: 0, step: 0.1, testid: 'length-penalty', onchange: (v) => { settings.lengthPenalty = v; } })),
+        labelled(t('lengthPenalty'), numberInput({ value: settings.lengthPenalty, min: 0, step: 'any', testid: 'length-penalty', onchange: (v) => { settings.lengthPenalty = v; } })),
         h('button', { type: 'button', 'data-testid': 'translate-button', onclick: translate, text: t('translateButton') })),
       h('p', { class: 'muted', text: t('translateHint') }),
       resultHost, attentionHost);
