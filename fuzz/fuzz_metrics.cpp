@@ -4,7 +4,7 @@
 #include <string>
 
 #include "error.h"
-#include "inspect/metrics_file.h"
+#include "run/metrics_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

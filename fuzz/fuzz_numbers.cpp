@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "error.h"
-#include "train/train_config.h"
+#include "run/train_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);

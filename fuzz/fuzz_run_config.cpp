@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
-#include "io/checkpoint.h"
 #include "nn/architectures.h"
+#include "run/checkpoint.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto j = nlohmann::json::parse(data, data + size, nullptr, false);

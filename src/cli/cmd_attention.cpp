@@ -10,14 +10,14 @@
 #include <numeric>
 
 #include "cli/commands.h"
-#include "inspect/model_text.h"
 #include "cli/output_format.h"
 #include "cli/threads.h"
+#include "draw/heatmap_svg.h"
+#include "draw/terminal_heatmap.h"
 #include "error.h"
 #include "inspect/attention_maps.h"
 #include "inspect/forward_trace.h"
-#include "inspect/heatmap_svg.h"
-#include "inspect/terminal_heatmap.h"
+#include "inspect/model_text.h"
 #include "inspect/token_labels.h"
 #include "io/file_io.h"
 

@@ -7,13 +7,13 @@
 
 #include "cli/commands.h"
 #include "cli/output_format.h"
+#include "draw/heatmap_svg.h"
+#include "draw/terminal_heatmap.h"
 #include "error.h"
 #include "inspect/bigram_table.h"
-#include "inspect/heatmap_svg.h"
-#include "inspect/terminal_heatmap.h"
 #include "inspect/token_labels.h"
-#include "io/checkpoint.h"
 #include "io/file_io.h"
+#include "run/checkpoint.h"
 
 namespace dikkat {
 

@@ -18,8 +18,8 @@
 #include "cli/compare_report.h"
 #include "cli/output_format.h"
 #include "error.h"
-#include "io/checkpoint.h"
 #include "io/file_io.h"
+#include "run/checkpoint.h"
 #include "score/length_buckets.h"
 #include "train/parallel_corpus.h"
 

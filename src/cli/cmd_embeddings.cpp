@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "inspect/model_text.h"
 #include "cli/output_format.h"
 #include "cli/threads.h"
+#include "draw/scatter_svg.h"
+#include "draw/terminal_heatmap.h"
 #include "error.h"
+#include "inspect/model_text.h"
 #include "inspect/pca.h"
-#include "inspect/scatter_svg.h"
-#include "inspect/terminal_heatmap.h"
 #include "inspect/token_labels.h"
 #include "io/file_io.h"
 

@@ -8,8 +8,8 @@
 #include "error.h"
 #include "generate/decode_benchmark.h"
 #include "generate/text_generator.h"
-#include "io/checkpoint.h"
 #include "nn/architectures.h"
+#include "run/checkpoint.h"
 #include "train/presets.h"
 
 namespace dikkat {

@@ -6,8 +6,8 @@
 
 #include "cli/commands.h"
 #include "error.h"
-#include "io/checkpoint.h"
 #include "nn/architectures.h"
+#include "run/checkpoint.h"
 #include "train/presets.h"
 
 namespace dikkat {

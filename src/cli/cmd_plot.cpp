@@ -8,10 +8,10 @@
 
 #include "cli/commands.h"
 #include "cli/output_format.h"
+#include "draw/line_chart_svg.h"
 #include "error.h"
-#include "inspect/line_chart_svg.h"
-#include "inspect/metrics_file.h"
 #include "io/file_io.h"
+#include "run/metrics_file.h"
 
 namespace dikkat {
 

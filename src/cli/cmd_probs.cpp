@@ -8,13 +8,13 @@
 #include <numeric>
 
 #include "cli/commands.h"
-#include "inspect/model_text.h"
 #include "cli/output_format.h"
 #include "cli/threads.h"
+#include "draw/bar_chart_svg.h"
+#include "draw/terminal_heatmap.h"
 #include "error.h"
-#include "inspect/bar_chart_svg.h"
+#include "inspect/model_text.h"
 #include "inspect/next_token.h"
-#include "inspect/terminal_heatmap.h"
 #include "inspect/token_labels.h"
 #include "io/file_io.h"
 

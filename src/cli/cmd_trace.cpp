@@ -9,13 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "inspect/model_text.h"
 #include "cli/output_format.h"
 #include "cli/threads.h"
+#include "draw/terminal_heatmap.h"
 #include "error.h"
 #include "inspect/forward_trace.h"
+#include "inspect/model_text.h"
 #include "inspect/next_token.h"
-#include "inspect/terminal_heatmap.h"
 #include "inspect/trace_steps.h"
 #include "inspect/trace_svg.h"
 #include "io/file_io.h"

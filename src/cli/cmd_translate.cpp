@@ -12,7 +12,7 @@
 #include "cli/threads.h"
 #include "error.h"
 #include "generate/translator.h"
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 #include "score/corpus_scores.h"
 #include "score/sentence_file.h"
 

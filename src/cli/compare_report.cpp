@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "draw/line_chart_svg.h"
 #include "error.h"
-#include "inspect/line_chart_svg.h"
-#include "inspect/metrics_file.h"
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
+#include "run/metrics_file.h"
 #include "score/sentence_file.h"
 
 namespace dikkat {

@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 
 namespace dikkat {
 

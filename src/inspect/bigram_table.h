@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 
 namespace dikkat {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "inspect/colormap.h"
-#include "inspect/svg.h"
+#include "draw/colormap.h"
+#include "draw/svg.h"
 
 namespace dikkat {
 

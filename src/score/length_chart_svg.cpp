@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "inspect/line_chart_svg.h"
+#include "draw/line_chart_svg.h"
 
 namespace dikkat {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 
 namespace dikkat {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "nn/parameter.h"
-#include "train/train_config.h"
+#include "run/train_config.h"
 
 namespace dikkat {
 

@@ -6,7 +6,7 @@
 // position table depends on it).
 #include <string>
 
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 
 namespace dikkat {
 

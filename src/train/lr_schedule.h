@@ -1,7 +1,7 @@
 #pragma once
 #include <cstdint>
 
-#include "train/train_config.h"
+#include "run/train_config.h"
 
 namespace dikkat {
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "nn/model_config.h"
-#include "train/train_config.h"
+#include "run/train_config.h"
 
 namespace dikkat {
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 #include "tensor/graph.h"
 #include "train/adamw.h"
 #include "train/freeze.h"

@@ -8,9 +8,9 @@
 #include <random>
 #include <string>
 
-#include "io/checkpoint.h"
 #include "nn/model.h"
 #include "nn/model_task.h"
+#include "run/checkpoint.h"
 #include "train/dataset.h"
 
 namespace dikkat {

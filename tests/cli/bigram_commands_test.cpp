@@ -6,8 +6,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "io/checkpoint.h"
 #include "io/file_io.h"
+#include "run/checkpoint.h"
 #include "test_support.h"
 
 namespace dikkat {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "inspect/svg_test_support.h"
+#include "draw/svg_test_support.h"
 #include "io/file_io.h"
 #include "test_support.h"
 

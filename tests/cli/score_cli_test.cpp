@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "inspect/svg_test_support.h"
+#include "draw/svg_test_support.h"
 #include "score/sacrebleu_signature.h"
 #include "test_support.h"
 

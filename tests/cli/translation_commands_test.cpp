@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/trained_translator_suite.h"
-#include "io/checkpoint.h"
 #include "io/file_io.h"
+#include "run/checkpoint.h"
 #include "test_support.h"
 
 namespace dikkat {

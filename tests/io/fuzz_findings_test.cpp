@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
-#include "io/checkpoint.h"
 #include "io/file_io.h"
+#include "run/checkpoint.h"
 #include "test_support.h"
 #include "tokenize/tokenizer.h"
 

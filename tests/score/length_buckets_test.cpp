@@ -5,8 +5,8 @@
 
 #include <cmath>
 
+#include "draw/svg_test_support.h"
 #include "error.h"
-#include "inspect/svg_test_support.h"
 #include "score/length_chart_svg.h"
 
 namespace dikkat {

@@ -13,9 +13,9 @@
 #include <random>
 #include <thread>
 
-#include "io/checkpoint.h"
 #include "io/file_io.h"
 #include "io/safetensors.h"
+#include "run/checkpoint.h"
 #include "test_support.h"
 
 namespace dikkat {

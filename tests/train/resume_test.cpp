@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 #include "test_support.h"
 
 namespace dikkat {

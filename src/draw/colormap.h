@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "inspect/svg.h"
+#include "draw/svg.h"
 
 namespace dikkat {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "inspect/svg.h"
+#include "draw/svg.h"
 
 namespace dikkat {
 

@@ -1,12 +1,12 @@
-#include "inspect/heatmap_svg.h"
+#include "draw/heatmap_svg.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
+#include "draw/svg.h"
+#include "draw/svg_axis.h"
 #include "error.h"
-#include "inspect/svg.h"
-#include "inspect/svg_axis.h"
 
 namespace dikkat {
 namespace {

@@ -1,4 +1,4 @@
-#include "inspect/svg_legend.h"
+#include "draw/svg_legend.h"
 
 #include <algorithm>
 

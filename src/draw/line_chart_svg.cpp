@@ -1,13 +1,13 @@
-#include "inspect/line_chart_svg.h"
+#include "draw/line_chart_svg.h"
 
 #include <algorithm>
 #include <cmath>
 
+#include "draw/colormap.h"
+#include "draw/svg.h"
+#include "draw/svg_axis.h"
+#include "draw/svg_legend.h"
 #include "error.h"
-#include "inspect/colormap.h"
-#include "inspect/svg.h"
-#include "inspect/svg_axis.h"
-#include "inspect/svg_legend.h"
 
 namespace dikkat {
 namespace {

@@ -1,12 +1,12 @@
-#include "inspect/line_chart_svg.h"
+#include "draw/line_chart_svg.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <sstream>
 
+#include "draw/svg_test_support.h"
 #include "error.h"
-#include "inspect/svg_test_support.h"
 
 namespace dikkat {
 namespace {

@@ -1,11 +1,11 @@
-#include "inspect/svg.h"
+#include "draw/svg.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 #include <stdexcept>
 
-#include "inspect/svg_test_support.h"
+#include "draw/svg_test_support.h"
 #include "io/file_io.h"
 #include "test_support.h"
 #include "tokenize/utf8.h"

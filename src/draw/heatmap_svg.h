@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "inspect/colormap.h"
+#include "draw/colormap.h"
 
 namespace dikkat {
 

@@ -1,4 +1,4 @@
-#include "inspect/svg_axis.h"
+#include "draw/svg_axis.h"
 
 #include <algorithm>
 #include <cmath>

@@ -13,8 +13,8 @@
 
 #include "nn/model.h"
 #include "nn/model_config.h"
+#include "run/train_config.h"
 #include "tokenize/tokenizer.h"
-#include "train/train_config.h"
 
 namespace dikkat {
 

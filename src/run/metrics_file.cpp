@@ -1,4 +1,4 @@
-#include "inspect/metrics_file.h"
+#include "run/metrics_file.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "inspect/terminal_heatmap.h"
+#include "draw/terminal_heatmap.h"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "inspect/colormap.h"
+#include "draw/colormap.h"
 
 namespace dikkat {
 

@@ -1,11 +1,11 @@
-#include "inspect/colormap.h"
+#include "draw/colormap.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
 
-#include "inspect/svg_axis.h"
+#include "draw/svg_axis.h"
 
 namespace dikkat {
 namespace {

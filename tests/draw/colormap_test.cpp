@@ -1,11 +1,11 @@
-#include "inspect/colormap.h"
+#include "draw/colormap.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <set>
 
-#include "inspect/svg_test_support.h"
+#include "draw/svg_test_support.h"
 
 namespace dikkat {
 namespace {

@@ -1,12 +1,12 @@
-#include "inspect/heatmap_svg.h"
+#include "draw/heatmap_svg.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <set>
 
+#include "draw/svg_test_support.h"
 #include "error.h"
-#include "inspect/svg_test_support.h"
 
 namespace dikkat {
 namespace {

@@ -1,14 +1,14 @@
-#include "inspect/scatter_svg.h"
+#include "draw/scatter_svg.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <numbers>
 
+#include "draw/colormap.h"
+#include "draw/svg.h"
+#include "draw/svg_axis.h"
 #include "error.h"
-#include "inspect/colormap.h"
-#include "inspect/svg.h"
-#include "inspect/svg_axis.h"
 
 namespace dikkat {
 namespace {

@@ -1,4 +1,4 @@
-#include "io/checkpoint.h"
+#include "run/checkpoint.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>

@@ -1,11 +1,11 @@
-#include "inspect/scatter_svg.h"
+#include "draw/scatter_svg.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
+#include "draw/svg_test_support.h"
 #include "error.h"
-#include "inspect/svg_test_support.h"
 
 namespace dikkat {
 namespace {

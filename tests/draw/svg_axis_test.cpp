@@ -1,10 +1,10 @@
-#include "inspect/svg_axis.h"
+#include "draw/svg_axis.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "inspect/svg_test_support.h"
+#include "draw/svg_test_support.h"
 
 namespace dikkat {
 namespace {

@@ -1,8 +1,8 @@
-#include "inspect/svg_legend.h"
+#include "draw/svg_legend.h"
 
 #include <gtest/gtest.h>
 
-#include "inspect/svg_test_support.h"
+#include "draw/svg_test_support.h"
 
 namespace dikkat {
 namespace {
