@@ -1,7 +1,7 @@
 // dikkat attention: seed 002's attention tables. For a text, the weight each query token (row)
-// gives each key token (column) after the causal mask and softmax, per layer and head; the
-// overview of every layer x head (BertViz's model view); one query's keys ranked by weight
-// (seed 002's figure 3.5); and the same read as words.
+// gives each key token (column) after the mask and softmax, per layer and head, of any kind of
+// attention the model has; the overview of every layer x head (BertViz's model view); one
+// query's keys ranked by weight (seed 002's figure 3.5); and the same read as words.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -16,7 +16,6 @@
 #include "draw/terminal_heatmap.h"
 #include "error.h"
 #include "inspect/attention_maps.h"
-#include "inspect/forward_trace.h"
 #include "inspect/model_text.h"
 #include "inspect/token_labels.h"
 #include "io/file_io.h"
@@ -26,7 +25,7 @@ namespace dikkat {
 namespace {
 
 struct AttentionArgs {
-  std::string model, text, target, kind = "cross", token, svg;
+  std::string model, text, target, kind, token, svg;
   int64_t layer = 0, head = 0;  // 0: all
   bool words = false, no_color = false;
   OutputFormat format = OutputFormat::kText;
@@ -82,25 +81,23 @@ std::vector<Ranked> rank_keys(const AttentionMaps& m, int64_t l, int64_t h, int6
   return r;
 }
 
-// "Self" for a language model; the kind for an encoder-decoder.
-std::string view_name(const AttentionArgs& a, const AttentionMaps& m) {
-  if (m.causal && a.target.empty() && a.kind == "cross") return "Self";
-  return a.kind == "encoder" ? "Encoder self" : a.kind == "decoder" ? "Decoder self" : "Cross";
+std::string capitalized(std::string s) {
+  if (!s.empty()) s[0] = char(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
 std::string table_title(int64_t layer, int64_t head) {
   return "layer " + std::to_string(layer + 1) + " · head " + std::to_string(head + 1);
 }
 
-void print_text(const AttentionArgs& a, const AttentionMaps& m,
+void print_text(const AttentionArgs& a, const AttentionKind& kind, const AttentionMaps& m,
                 const std::vector<std::pair<int64_t, int64_t>>& tables, int64_t query,
                 const std::string& unit) {
   const bool color = stdout_wants_color(a.no_color);
   std::printf(
-      "%s attention of %s: %lld x %lld %ss, rows attend to columns (after the %s and "
-      "softmax; rows sum to 1)\n",
-      view_name(a, m).c_str(), a.model.c_str(), (long long)m.rows, (long long)m.cols, unit.c_str(),
-      m.causal ? "causal mask" : "padding mask");
+      "%s of %s: %lld x %lld %ss, rows attend to columns (after the %ssoftmax; rows sum to 1)\n",
+      capitalized(kind.title.en).c_str(), a.model.c_str(), (long long)m.rows, (long long)m.cols,
+      unit.c_str(), m.causal ? "causal mask and " : "");
   for (const auto& [l, h] : tables) {
     std::printf("\n%s\n", table_title(l, h).c_str());
     if (query >= 0) {
@@ -179,12 +176,12 @@ void print_csv(const AttentionMaps& m, const std::vector<std::pair<int64_t, int6
     }
 }
 
-void write_svg(const AttentionArgs& a, const AttentionMaps& m,
+void write_svg(const AttentionArgs& a, const AttentionKind& kind, const AttentionMaps& m,
                const std::vector<std::pair<int64_t, int64_t>>& tables, const std::string& unit) {
   HeatmapStyle style;
-  const bool cross = a.kind == "cross" && !m.causal && m.row_labels != m.col_labels;
-  style.x_label = (cross ? "source " : "key ") + unit + " (attended to)";
-  style.y_label = (cross ? "target " : "query ") + unit + " (attending)";
+  const bool across = kind.queries != kind.keys;
+  style.x_label = (across ? "source " : "key ") + unit + " (attended to)";
+  style.y_label = (across ? "target " : "query ") + unit + " (attending)";
   style.color_bar_label = "attention weight";
   std::vector<HeatmapPanel> panels;
   for (const auto& [l, h] : tables) {
@@ -194,25 +191,25 @@ void write_svg(const AttentionArgs& a, const AttentionMaps& m,
   }
   std::string svg;
   if (panels.size() == 1) {
-    style.title = view_name(a, m) + " attention, " + panels[0].title + ": \"" + a.text + "\"";
+    style.title = capitalized(kind.title.en) + ", " + panels[0].title + ": \"" + a.text + "\"";
     svg = heatmap_svg(panels[0], style);
   } else {
-    style.title =
-        view_name(a, m) + " attention, every layer (rows) and head (columns): \"" + a.text + "\"";
+    style.title = capitalized(kind.title.en) + ", every layer (rows) and head (columns): \"" +
+                  a.text + "\"";
     style.show_values = false;
     svg = heatmap_grid_svg(panels, a.head ? 1 : m.heads, style);
   }
   write_file_atomic(a.svg, svg);
 }
 
-void show(const AttentionArgs& a, const AttentionMaps& maps, const nlohmann::json& about,
-          const std::string& unit) {
+void show(const AttentionArgs& a, const AttentionKind& kind, const AttentionMaps& maps,
+          const nlohmann::json& about, const std::string& unit) {
   const auto tables = selected_tables(a, maps);
   const int64_t query = a.token.empty() ? -1 : query_index(a.token, maps, unit);
-  if (!a.svg.empty()) write_svg(a, maps, tables, unit);
+  if (!a.svg.empty()) write_svg(a, kind, maps, tables, unit);
   switch (a.format) {
     case OutputFormat::kText:
-      print_text(a, maps, tables, query, unit);
+      print_text(a, kind, maps, tables, query, unit);
       break;
     case OutputFormat::kJson:
       print_json(a, about, maps, tables, query, unit);
@@ -224,64 +221,55 @@ void show(const AttentionArgs& a, const AttentionMaps& maps, const nlohmann::jso
   if (!a.svg.empty() && a.format == OutputFormat::kText) std::printf("\nwrote %s\n", a.svg.c_str());
 }
 
-// An encoder-decoder: one of its three kinds of attention for a source and its translation.
-void run_translation_attention(const AttentionArgs& a, const LoadedModel& model) {
-  const ModelConfig& c = model.config.model;
-  if (c.arch == Arch::kRnn && c.attention == RecurrentAttention::kNone)
-    throw Error(a.model +
-                " has no attention (attention none): its decoder reads only the encoder's final "
-                "states");
-  if (c.arch == Arch::kRnn && a.kind != "cross")
-    throw Error("--kind " + a.kind +
-                ": a recurrent model has no self-attention; --kind cross shows its alignment");
-  const TranslationText t = run_translation(model, a.text, a.target);
-  const TranslationAttention& w = t.pass.attention;
-  AttentionMaps maps =
-      a.kind == "encoder"   ? attention_maps(w.encoder, t.source_labels, t.source_labels, false)
-      : a.kind == "decoder" ? attention_maps(w.decoder_self, t.target_labels, t.target_labels, true)
-                            : attention_maps(w.cross, t.target_labels, t.source_labels, false);
-  const std::string unit = a.words ? "word" : "token";
-  if (a.words) {
-    const WordGrouping source = group_into_words(t.source_tokens);
-    const WordGrouping target = group_into_words(t.target_tokens);
-    const auto& rows = a.kind == "encoder" ? source : target;
-    const auto& cols = a.kind == "cross" ? source : rows;
-    maps = to_words(maps, rows, visible_tokens(rows.words), cols, visible_tokens(cols.words));
-  }
-  if (a.format == OutputFormat::kText && t.translated)
-    std::printf("the model's translation: %s\n\n", model.tokenizer.decode_text(t.target).c_str());
-  const nlohmann::json about = {{"kind", a.kind},
-                                {"target", model.tokenizer.decode_text(t.target)},
-                                {"translated", t.translated},
-                                {"source_ids", t.source},
-                                {"target_ids", t.target}};
-  show(a, maps, about, unit);
+// Without --kind: a translator's cross-attention (BertViz's encoder-decoder view), else the
+// model's first kind.
+const std::string& default_kind(const std::vector<AttentionKind>& kinds) {
+  for (const AttentionKind& k : kinds)
+    if (k.name == "cross") return k.name;
+  return kinds.front().name;
 }
 
 void run_attention(const AttentionArgs& a) {
   apply_threads(a.threads);
-  if (a.kind != "encoder" && a.kind != "decoder" && a.kind != "cross")
-    throw Error("--kind must be encoder, decoder or cross, got '" + a.kind + "'");
-  LoadedModel model = load_model_dir(a.model);
-  if (model.config.model.arch == Arch::kBigram)
-    throw Error(a.model +
-                " is a bigram model: it has no attention (dikkat bigram shows its next-token "
-                "table)");
-  if (translates(model)) return run_translation_attention(a, model);
-  if (!a.target.empty())
-    throw Error("--target: " + a.model + " is a language model, not a translator");
-  const ModelText mt = load_model_and_text(a.model, a.text);
-  AttentionMaps maps = attention_maps(trace_forward(*mt.model.model, mt.ids),
-                                      mt.model.config.model.n_layer, mt.labels);
+  const LoadedModel model = load_model_dir(a.model);
+  const std::vector<AttentionKind> kinds = model.model->attention_kinds();
+  if (kinds.empty())
+    throw Error(a.model + " has no attention (" + model.model->summary() + ")" +
+                (model.model->next_token_table()
+                     ? "; dikkat bigram shows its next-token table"
+                     : ""));
+  const std::string kind_name = a.kind.empty() ? default_kind(kinds) : a.kind;
+  bool known = false;
+  for (const AttentionKind& k : kinds) known = known || k.name == kind_name;
+  if (!known) {
+    std::string have;
+    for (const AttentionKind& k : kinds) have += (have.empty() ? "" : ", ") + k.name;
+    throw Error("--kind " + kind_name + ": the model has attention of kinds " + have + " only");
+  }
+  const InspectedText t = inspect_text(model, a.text, a.target);
+  const AttentionKind& kind = t.kind(kind_name, "--kind");
+  AttentionMaps maps = attention_maps(t, kind);
   const std::string unit = a.words ? "word" : "token";
   if (a.words) {
-    const WordGrouping g = group_into_words(mt.tokens);
-    const auto words = visible_tokens(g.words);
-    maps = to_words(maps, g, words, g, words);
+    const WordGrouping rows = group_into_words(t.sequence(kind.queries).tokens);
+    const WordGrouping cols = group_into_words(t.sequence(kind.keys).tokens);
+    maps = to_words(maps, rows, visible_tokens(rows.words), cols, visible_tokens(cols.words));
   }
+  if (a.format == OutputFormat::kText && t.translated)
+    std::printf("the model's translation: %s\n\n",
+                model.tokenizer.decode_text(t.target_ids).c_str());
   nlohmann::json about = nlohmann::json::object();
-  if (!a.words) about["ids"] = mt.ids;
-  show(a, maps, about, unit);
+  if (translates(model)) {
+    about = {{"kind", kind.name},
+             {"target", model.tokenizer.decode_text(t.target_ids)},
+             {"translated", t.translated},
+             {"source_ids", t.text_ids},
+             {"target_ids", t.target_ids}};
+  } else {
+    about["kind"] = kind.name;
+    if (!a.words) about["ids"] = t.text_ids;
+  }
+  show(a, kind, maps, about, unit);
 }
 
 }  // namespace
@@ -299,13 +287,13 @@ void add_attention_command(CLI::App& app) {
       "leading spaces join the first word, trailing ones the last. A word-to-word weight is the\n"
       "SUM over the key word's tokens of the weight, AVERAGED over the query word's tokens, so\n"
       "rows still sum to 1 and no word attends to a later one.\n"
-      "For a transformer translator (--arch seq2seq) --kind chooses the view: cross (default: "
-      "each\n"
-      "target position's weights over the source tokens, as BertViz's encoder-decoder view),\n"
-      "encoder or decoder. Decoder rows are ⟨start⟩ and the target tokens: the row of a\n"
-      "token is the position that reads it (and predicts the next); the source ends with ⟨end⟩.\n"
-      "A recurrent translator (--arch rnn) has one table, its Bahdanau or Luong alignment\n"
-      "(--kind cross: target rows over source columns, the Bahdanau paper's Figure 3).");
+      "--kind chooses among the kinds of attention the model has (dikkat info lists them): a\n"
+      "language model's self; a transformer translator's cross (the default: each target\n"
+      "position's weights over the source tokens, as BertViz's encoder-decoder view), encoder\n"
+      "or decoder; a recurrent translator's cross, its Bahdanau or Luong alignment (target\n"
+      "rows over source columns, the Bahdanau paper's Figure 3). Decoder rows are ⟨start⟩ and\n"
+      "the target tokens: the row of a token is the position that reads it (and predicts the\n"
+      "next); the source ends with ⟨end⟩.");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--text", args->text,
                   "text to run through the model (a translation model's source sentence)")
@@ -313,9 +301,9 @@ void add_attention_command(CLI::App& app) {
   cmd->add_option("--target", args->target,
                   "translation models: the target sentence (default: the model's own translation)");
   cmd->add_option("--kind", args->kind,
-                  "translation models: encoder (source self-attention), decoder (target "
-                  "self-attention) or cross (target rows over source columns)")
-      ->capture_default_str();
+                  "which attention: self, encoder (source self-attention), decoder (target "
+                  "self-attention) or cross (target rows over source columns); default: cross "
+                  "where the model has it, else its only kind");
   cmd->add_option("--layer", args->layer, "layer to show (1..n_layer)");
   cmd->add_option("--head", args->head, "head to show (1..n_head; needs --layer)");
   cmd->add_option("--token", args->token,

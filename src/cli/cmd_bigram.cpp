@@ -30,10 +30,9 @@ struct BigramArgs {
 
 void run_bigram(const BigramArgs& a) {
   const LoadedModel m = load_model_dir(a.model);
-  if (m.config.model.arch != Arch::kBigram)
-    throw Error(a.model + " is not a bigram model (arch " +
-                enum_to_name(kArchNames, m.config.model.arch) +
-                "): dikkat attention shows what it looks at");
+  if (!m.model->next_token_table())
+    throw Error(a.model + " has no next-token table, its next token depends on more than the "
+                          "current one (" + m.model->summary() + "): dikkat attention shows what it looks at");
   const BigramTable table = bigram_table(m, a.text, "--text");
   const std::vector<int32_t>& ids = table.ids;
   const std::vector<std::string>& labels = table.labels;

@@ -17,7 +17,7 @@
 #include "error.h"
 #include "generate/text_generator.h"
 #include "inspect/attention_maps.h"
-#include "inspect/forward_trace.h"
+#include "inspect/model_text.h"
 #include "inspect/pca.h"
 #include "inspect/token_labels.h"
 #include "io/file_io.h"
@@ -102,10 +102,9 @@ void seed248_part(const DemoArgs& a, bool color) {
   const LoadedModel step0 = load_model_dir(dir, "model_step0.safetensors");
   draw_embeddings(*step0.model, *m.model, m.tokenizer, join_path(a.out, "seed248-embeddings.svg"));
 
-  const std::vector<int32_t> ids = m.tokenizer.encode(kSeedSentence, "demo");
-  std::vector<std::string> labels;
-  for (int32_t id : ids) labels.push_back(visible_token(m.tokenizer.decode_one(id)));
-  const AttentionMaps maps = attention_maps(trace_forward(*m.model, ids), 1, labels);
+  const InspectedText seen = inspect_text(m, kSeedSentence, "");
+  const AttentionMaps maps = attention_maps(seen, seen.kinds.front());
+  const std::vector<std::string>& labels = maps.row_labels;
   const float* table = maps.table(0, 0);
   std::printf("  its attention table for \"%s\" (layer 1, head 1; row = query, column = key):\n\n",
               kSeedSentence);

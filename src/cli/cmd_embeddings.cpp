@@ -88,9 +88,7 @@ Rows position_rows(const ModelText& mt) {
   const float* wte = model.token_embedding()->value.ptr();
   const Var positions = model.position_table();
   if (!positions)
-    throw Error(
-        "--positions: a recurrent model has no position encodings (it knows order from "
-        "reading the tokens in sequence)");
+    throw Error("--positions: the model has no position encodings (" + model.summary() + ")");
   const float* pos = positions->value.ptr();
   for (size_t t = 0; t < mt.ids.size(); ++t) {
     r.labels.push_back(mt.labels[t] + " " + std::to_string(t + 1));

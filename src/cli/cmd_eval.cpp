@@ -54,7 +54,7 @@ void eval_translation(const EvalArgs& a, const LoadedModel& m) {
 void run_eval(const EvalArgs& a) {
   apply_threads(a.threads);
   LoadedModel m = load_model_dir(a.model);
-  if (task_of(m.config.model.arch) == ModelTask::kTranslation) return eval_translation(a, m);
+  if (m.model->task() == ModelTask::kTranslation) return eval_translation(a, m);
   const std::vector<int32_t> tokens = m.tokenizer.encode(read_training_text(a.data), a.data);
   const int64_t t = m.config.model.context;
   if (int64_t(tokens.size()) < 2) throw Error(a.data + ": needs at least two characters");

@@ -49,7 +49,7 @@ void print_info(const RunConfig& c, const Model& model, const std::string& title
       positions && c.model.positions == Positions::kSinusoidal)
     std::printf("%-*s %-14s %12s\n", w, "(sinusoidal positions)",
                 shape_to_string(positions->value.shape).c_str(), "fixed");
-  if (c.model.tie_head && c.model.arch != Arch::kBigram)
+  if (model.output_tied_to_embedding())
     std::printf("%-*s %s\n", w, "(output projection)", "tied to the token embedding");
   std::printf("%-*s %-14s %12lld\n", w, "total", "", (long long)model.parameter_count());
 }

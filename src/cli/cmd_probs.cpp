@@ -50,9 +50,9 @@ void run_probs(ProbsArgs a) {
   std::vector<float> logits;
   std::string after = "\"" + a.text + "\"", seen;
   if (translates(model)) {
-    const TranslationText t = run_translation(model, a.text, a.target, false);
-    const Tensor& all = t.pass.logits;
-    logits.assign(all.data.end() - all.size(1), all.data.end());
+    const InspectedText t = inspect_text(model, a.text, a.target, false);
+    const std::span<const float> last = t.last_logits();
+    logits.assign(last.begin(), last.end());
     after = "\"" + a.target + "\" translating \"" + a.text + "\"";
   } else {
     if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model");

@@ -1,7 +1,8 @@
 // dikkat trace: seed 003's walk through the model for one text, step by step with shapes and
 // values: ids, embeddings, positions, and for every block LayerNorm, Q/K/V, scores, mask,
 // softmax, weighted sums, projection, residuals and feed-forward; then the final LayerNorm,
-// the logits and the most likely next tokens. The numbers come from the generation code path.
+// the logits and the most likely next tokens. The steps, their order and their descriptions are
+// the model's own (Model::inspect).
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -13,29 +14,14 @@
 #include "cli/threads.h"
 #include "draw/terminal_heatmap.h"
 #include "error.h"
-#include "inspect/forward_trace.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
-#include "inspect/trace_steps.h"
 #include "inspect/trace_svg.h"
 #include "io/file_io.h"
 
 namespace dikkat {
 
 namespace {
-
-// "1 encoder and 1 decoder layers, 2 heads, n_embd 32", or for a recurrent model
-// "GRU, 1 bidirectional encoder and 1 decoder layers, hidden 16, bahdanau attention, n_embd 16".
-std::string translator_shape(const ModelConfig& c) {
-  const std::string layers = std::to_string(c.n_encoder_layer) + " " +
-                             (c.arch == Arch::kRnn && c.bidirectional ? "bidirectional " : "") +
-                             "encoder and " + std::to_string(c.n_layer) + " decoder layers";
-  if (c.arch != Arch::kRnn)
-    return layers + ", " + std::to_string(c.n_head) + " heads, n_embd " + std::to_string(c.n_embd);
-  return std::string(c.cell == RecurrentCell::kGru ? "GRU" : "LSTM") + ", " + layers + ", hidden " +
-         std::to_string(c.hidden) + ", " + enum_to_name(kRecurrentAttentionNames, c.attention) +
-         " attention, n_embd " + std::to_string(c.n_embd);
-}
 
 struct TraceArgs {
   std::string model, text, target, svg;
@@ -44,14 +30,23 @@ struct TraceArgs {
   int threads = 1;
 };
 
-// Entries of block `layer` (1-based; 0 = every block) plus everything outside the blocks.
-// An encoder-decoder's blocks are "encoder.h.<i>." and "decoder.h.<i>.".
-bool shown(const std::string& name, int64_t layer) {
+// The block (from 1) an entry belongs to, "h.<i>." or an encoder-decoder's "encoder.h.<i>." and
+// "decoder.h.<i>."; 0 for entries outside the blocks.
+int64_t block_of(const std::string& name) {
   const std::string block = name.starts_with("encoder.")   ? name.substr(8)
                             : name.starts_with("decoder.") ? name.substr(8)
                                                            : name;
-  if (!layer || !block.starts_with("h.")) return true;
-  return block.starts_with("h." + std::to_string(layer - 1) + ".");
+  if (!block.starts_with("h.")) return 0;
+  const size_t dot = block.find('.', 2);
+  const std::string digits = block.substr(2, dot == std::string::npos ? dot : dot - 2);
+  if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return 0;
+  return std::stoll(digits) + 1;
+}
+
+// Entries of block `layer` (from 1; 0 = every block) plus everything outside the blocks.
+bool shown(const std::string& name, int64_t layer) {
+  return !layer || block_of(name) == 0 || block_of(name) == layer;
 }
 
 std::string format_vector(const float* v, int64_t n, int64_t dims) {
@@ -78,14 +73,12 @@ void print_rows(const Tensor& t, const std::vector<std::string>& labels, int64_t
 }
 
 // Every entry of a trace, each row labelled; (H, T, X) entries one block of rows per head.
-void print_entries(const TraceArgs& a, const ActivationTrace& trace, const ModelConfig& model,
-                   const std::function<const std::vector<std::string>&(const std::string&)>& labels,
-                   int& step) {
-  for (const auto& e : trace.entries()) {
+void print_entries(const TraceArgs& a, const InspectedText& t, int& step) {
+  for (const auto& e : t.trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
-    std::printf("\nstep %d. %s  %s %s\n", step++, e.name.c_str(),
-                describe_trace_step(e.name, model).c_str(), shape_to_string(e.value.shape).c_str());
-    const auto& rows_of = labels(e.name);
+    std::printf("\nstep %d. %s  %s %s\n", step++, e.name.c_str(), e.text.en.c_str(),
+                shape_to_string(e.value.shape).c_str());
+    const auto& rows_of = t.sequence(e.rows).labels;
     if (e.value.shape.size() == 2) {
       print_rows(e.value, rows_of, a.dims, "  ");
       continue;
@@ -108,22 +101,25 @@ void print_next(const std::string& after, const std::vector<NextToken>& next, in
                 horizontal_bar(t.probability, 40).c_str());
 }
 
-void print_text(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
+void print_text(const TraceArgs& a, const LoadedModel& model, const InspectedText& t,
                 const std::vector<NextToken>& next) {
-  const ModelConfig& c = mt.model.config.model;
-  std::printf("trace of \"%s\" through %s (%s)\n\n", a.text.c_str(), a.model.c_str(),
-              c.arch == Arch::kBigram
-                  ? ("a bigram table, vocab " + std::to_string(c.vocab_size)).c_str()
-                  : (std::to_string(c.n_layer) + " layers, " + std::to_string(c.n_head) +
-                     " heads, n_embd " + std::to_string(c.n_embd))
-                        .c_str());
-  std::printf("step 1. token ids (%zu)\n", mt.ids.size());
-  for (size_t i = 0; i < mt.ids.size(); ++i)
-    std::printf("  %3zu %s -> %d\n", i + 1, fit_to_width(mt.labels[i], 4).c_str(), mt.ids[i]);
-  int step = 2;
-  print_entries(
-      a, trace, c, [&](const std::string&) -> const auto& { return mt.labels; }, step);
-  print_next("\"" + a.text + "\"", next, step);
+  const std::string target = model.tokenizer.decode_text(t.target_ids);
+  int step = 1;
+  if (translates(model)) {
+    std::printf("trace of \"%s\" -> \"%s\"%s through %s (%s)\n", a.text.c_str(), target.c_str(),
+                t.translated ? " (the model's translation)" : "", a.model.c_str(),
+                model.model->summary().c_str());
+  } else {
+    std::printf("trace of \"%s\" through %s (%s)\n\n", a.text.c_str(), a.model.c_str(),
+                model.model->summary().c_str());
+    std::printf("step 1. token ids (%zu)\n", t.input.ids.size());
+    for (size_t i = 0; i < t.input.ids.size(); ++i)
+      std::printf("  %3zu %s -> %d\n", i + 1, fit_to_width(t.input.labels[i], 4).c_str(),
+                  t.input.ids[i]);
+    step = 2;
+  }
+  print_entries(a, t, step);
+  print_next("\"" + (translates(model) ? target : a.text) + "\"", next, step);
 }
 
 // Nested arrays of the tensor's values; -inf (the causal mask) becomes null.
@@ -140,27 +136,35 @@ nlohmann::json tensor_json(const float* v, const std::vector<int64_t>& shape, si
   return out;
 }
 
-void print_json(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
+void print_json(const TraceArgs& a, const LoadedModel& model, const InspectedText& t,
                 const std::vector<NextToken>& next) {
-  const ModelConfig& c = mt.model.config.model;
   nlohmann::json tokens = nlohmann::json::array();
-  for (size_t i = 0; i < mt.ids.size(); ++i)
-    tokens.push_back(
-        {{"position", i + 1}, {"id", mt.ids[i]}, {"text", mt.tokens[i]}, {"label", mt.labels[i]}});
+  for (size_t i = 0; i < t.input.ids.size(); ++i)
+    tokens.push_back({{"position", i + 1},
+                      {"id", t.input.ids[i]},
+                      {"text", t.input.tokens[i]},
+                      {"label", t.input.labels[i]}});
   nlohmann::json steps = nlohmann::json::array();
-  for (const auto& e : trace.entries()) {
+  for (const auto& e : t.trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
     steps.push_back({{"name", e.name},
-                     {"description", describe_trace_step(e.name, c)},
+                     {"description", e.text.en},
+                     {"description_tr", e.text.tr},
                      {"shape", e.value.shape},
+                     {"rows", t.sequence(e.rows).labels},
                      {"values", tensor_json(e.value.ptr(), e.value.shape, 0)}});
   }
   nlohmann::json top = nlohmann::json::array();
-  for (const NextToken& t : next)
+  for (const NextToken& n : next)
     top.push_back(
-        {{"id", t.id}, {"text", t.text}, {"label", t.label}, {"probability", t.probability}});
-  const nlohmann::json out = {
+        {{"id", n.id}, {"text", n.text}, {"label", n.label}, {"probability", n.probability}});
+  nlohmann::json out = {
       {"model", a.model}, {"text", a.text}, {"tokens", tokens}, {"steps", steps}, {"next", top}};
+  if (translates(model))
+    out.update({{"target", model.tokenizer.decode_text(t.target_ids)},
+                {"translated", t.translated},
+                {"source_labels", t.input.labels},
+                {"target_labels", t.target.labels}});
   std::printf("%s\n", json_text(out).c_str());
 }
 
@@ -183,114 +187,47 @@ void print_csv(const TraceArgs& a, const ActivationTrace& trace) {
   }
 }
 
-void write_svg(const TraceArgs& a, const ModelText& mt, const ActivationTrace& trace,
+void write_svg(const TraceArgs& a, const LoadedModel& model, const InspectedText& t,
                const std::vector<NextToken>& next) {
+  const std::string title =
+      translates(model)
+          ? "The path of \"" + a.text + "\" -> \"" + model.tokenizer.decode_text(t.target_ids) +
+                "\" through " + a.model
+          : "The path of \"" + a.text + "\" through " + a.model;
   ActivationTrace shown_steps;
-  TraceFigure figure{
-      "The path of \"" + a.text + "\" through " + a.model, mt.labels, {}, next, a.dims, {}};
-  for (const auto& e : trace.entries()) {
+  TraceFigure figure{title, t.input.labels, {}, next, a.dims, {}};
+  for (const auto& e : t.trace.entries()) {
     if (!shown(e.name, a.layer)) continue;
-    shown_steps.add(e.name, e.value);
-    figure.step_titles.push_back(e.name + "  " +
-                                 describe_trace_step(e.name, mt.model.config.model));
+    shown_steps.add(e.name, e.value, e.text, e.rows);
+    figure.step_titles.push_back(e.name + "  " + e.text.en);
+    figure.step_labels.push_back(t.sequence(e.rows).labels);
   }
   write_file_atomic(a.svg, trace_svg(shown_steps, figure));
 }
 
-// An encoder-decoder: the encoder over the source, then the decoder over <start> + target (the
-// given --target or the model's own translation), every position of both.
-void run_translation_trace(const TraceArgs& a, const LoadedModel& model) {
-  const ModelConfig& c = model.config.model;
-  const int64_t deepest = std::max(c.n_layer, c.n_encoder_layer);
-  if (a.layer < 0 || a.layer > deepest)
-    throw Error("--layer " + std::to_string(a.layer) + ": the model has layers 1.." +
-                std::to_string(deepest));
-  const TranslationText t = run_translation(model, a.text, a.target);
-  const ActivationTrace& trace = t.pass.trace;
-  const Tensor& logits = t.pass.logits;
-  const int64_t vocab = logits.size(1);
-  const std::vector<NextToken> next = most_likely_next(logits.ptr() + (logits.size(0) - 1) * vocab,
-                                                       vocab, 1.0f, a.top, model.tokenizer);
-  auto labels = [&](const std::string& name) -> const std::vector<std::string>& {
-    return name.starts_with("encoder.") ? t.source_labels : t.target_labels;
-  };
-  const std::string target = model.tokenizer.decode_text(t.target);
-  if (!a.svg.empty()) {
-    ActivationTrace shown_steps;
-    TraceFigure figure{"The path of \"" + a.text + "\" -> \"" + target + "\" through " + a.model,
-                       {},
-                       {},
-                       next,
-                       a.dims,
-                       {}};
-    for (const auto& e : trace.entries()) {
-      if (!shown(e.name, a.layer)) continue;
-      shown_steps.add(e.name, e.value);
-      figure.step_titles.push_back(e.name + "  " + describe_trace_step(e.name, c));
-      figure.step_labels.push_back(labels(e.name));
-    }
-    write_file_atomic(a.svg, trace_svg(shown_steps, figure));
-  }
-  if (a.format == OutputFormat::kCsv) return print_csv(a, trace);
-  if (a.format == OutputFormat::kJson) {
-    nlohmann::json steps = nlohmann::json::array();
-    for (const auto& e : trace.entries())
-      if (shown(e.name, a.layer))
-        steps.push_back({{"name", e.name},
-                         {"description", describe_trace_step(e.name, c)},
-                         {"shape", e.value.shape},
-                         {"rows", labels(e.name)},
-                         {"values", tensor_json(e.value.ptr(), e.value.shape, 0)}});
-    nlohmann::json top = nlohmann::json::array();
-    for (const NextToken& n : next)
-      top.push_back({{"id", n.id}, {"text", n.text}, {"probability", n.probability}});
-    std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
-                                                 {"text", a.text},
-                                                 {"target", target},
-                                                 {"translated", t.translated},
-                                                 {"source_labels", t.source_labels},
-                                                 {"target_labels", t.target_labels},
-                                                 {"steps", steps},
-                                                 {"next", top}})
-                            .c_str());
-    return;
-  }
-  std::printf("trace of \"%s\" -> \"%s\"%s through %s (%s)\n", a.text.c_str(), target.c_str(),
-              t.translated ? " (the model's translation)" : "", a.model.c_str(),
-              translator_shape(c).c_str());
-  int step = 1;
-  print_entries(a, trace, c, labels, step);
-  print_next("\"" + target + "\"", next, step);
-}
-
 void run_trace(const TraceArgs& a) {
   apply_threads(a.threads);
-  {
-    const LoadedModel model = load_model_dir(a.model);
-    if (translates(model)) return run_translation_trace(a, model);
-    if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model");
-  }
-  const ModelText mt = load_model_and_text(a.model, a.text);
-  const int64_t layers = mt.model.config.model.n_layer;
-  if (a.layer < 0 || a.layer > layers)
-    throw Error("--layer " + std::to_string(a.layer) + ": the model has layers 1.." +
-                std::to_string(layers));
   if (a.dims < 1) throw Error("--dims must be at least 1");
-  const ActivationTrace trace = trace_forward(*mt.model.model, mt.ids);
-  const Tensor& logits = trace.at("logits");
-  const int64_t vocab = logits.size(1);
-  const std::vector<NextToken> next = most_likely_next(logits.ptr() + (logits.size(0) - 1) * vocab,
-                                                       vocab, 1.0f, a.top, mt.model.tokenizer);
-  if (!a.svg.empty()) write_svg(a, mt, trace, next);
+  const LoadedModel model = load_model_dir(a.model);
+  const InspectedText t = inspect_text(model, a.text, a.target);
+  int64_t layers = 0;
+  for (const auto& e : t.trace.entries()) layers = std::max(layers, block_of(e.name));
+  if (a.layer < 0 || a.layer > layers)
+    throw Error("--layer " + std::to_string(a.layer) + ": the model has " +
+                (layers ? "layers 1.." + std::to_string(layers) : std::string("no blocks")));
+  const std::span<const float> logits = t.last_logits();
+  const std::vector<NextToken> next =
+      most_likely_next(logits.data(), int64_t(logits.size()), 1.0f, a.top, model.tokenizer);
+  if (!a.svg.empty()) write_svg(a, model, t, next);
   switch (a.format) {
     case OutputFormat::kText:
-      print_text(a, mt, trace, next);
+      print_text(a, model, t, next);
       break;
     case OutputFormat::kJson:
-      print_json(a, mt, trace, next);
+      print_json(a, model, t, next);
       break;
     case OutputFormat::kCsv:
-      print_csv(a, trace);
+      print_csv(a, t.trace);
       break;
   }
 }
@@ -302,11 +239,11 @@ void add_trace_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "trace", "the path of one text through the model, step by step with shapes and values");
   cmd->footer(
-      "Every number is the model's own, from the same code path as `dikkat generate`. The raw,\n"
-      "scaled and masked scores are computed from that path's Q and K exactly as the attention\n"
-      "kernel does. In the terminal, rows wider than --dims are cut (\"… N more\"); --format json\n"
-      "and csv always hold every value (the mask's -inf is null in JSON). The text must fit the\n"
-      "model's context.");
+      "Every number is the model's own, from its training forward on one input (the same blocks\n"
+      "generation runs). The raw, scaled and masked scores are computed from that pass's Q and\n"
+      "K exactly as the attention kernel does. In the terminal, rows wider than --dims are cut\n"
+      "(\"… N more\"); --format json and csv always hold every value (the mask's -inf is null in\n"
+      "JSON). The text must fit the model's context.");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--text", args->text,
                   "text to run through the model (a translation model's source sentence)")

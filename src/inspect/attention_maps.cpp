@@ -6,42 +6,22 @@
 
 namespace dikkat {
 
-AttentionMaps attention_maps(const ActivationTrace& trace, int64_t layers,
-                             const std::vector<std::string>& labels) {
+AttentionMaps attention_maps(const InspectedText& text, const AttentionKind& kind) {
   AttentionMaps m;
-  m.layers = layers;
-  m.row_labels = m.col_labels = labels;
-  for (int64_t l = 0; l < layers; ++l) {
-    const Tensor& w = trace.at("h." + std::to_string(l) + ".attn.weights");
-    if (l == 0) {
-      m.heads = w.size(0);
-      m.rows = m.cols = w.size(1);
-      m.weights.reserve(layers * w.numel());
-    }
-    if (w.size(1) != w.size(2) || w.size(1) != int64_t(labels.size()))
-      throw Error("attention: layer " + std::to_string(l + 1) + " weights are " +
-                  shape_to_string(w.shape) + ", not square over " + std::to_string(labels.size()) +
-                  " tokens");
-    m.weights.insert(m.weights.end(), w.data.begin(), w.data.end());
-  }
-  return m;
-}
-
-AttentionMaps attention_maps(const std::vector<Tensor>& per_layer,
-                             const std::vector<std::string>& row_labels,
-                             const std::vector<std::string>& col_labels, bool causal) {
-  AttentionMaps m;
-  m.layers = int64_t(per_layer.size());
-  m.row_labels = row_labels;
-  m.col_labels = col_labels;
-  m.rows = int64_t(row_labels.size());
-  m.cols = int64_t(col_labels.size());
-  m.causal = causal;
-  for (const Tensor& w : per_layer) {
-    if (w.shape.size() != 4 || w.size(0) != 1 || w.size(2) != m.rows || w.size(3) != m.cols)
-      throw Error("attention: weights " + shape_to_string(w.shape) + " do not match " +
+  m.layers = kind.layers();
+  m.heads = kind.heads;
+  m.row_labels = text.sequence(kind.queries).labels;
+  m.col_labels = text.sequence(kind.keys).labels;
+  m.rows = int64_t(m.row_labels.size());
+  m.cols = int64_t(m.col_labels.size());
+  m.causal = kind.causal();
+  m.weights.reserve(size_t(m.layers * m.heads * m.rows * m.cols));
+  for (int64_t l = 0; l < m.layers; ++l) {
+    const Tensor& w = text.trace.at(kind.tables[size_t(l)]);
+    if (w.shape != std::vector<int64_t>{m.heads, m.rows, m.cols})
+      throw Error("attention: " + kind.name + " layer " + std::to_string(l + 1) + " weights are " +
+                  shape_to_string(w.shape) + ", not " + std::to_string(m.heads) + " heads of " +
                   std::to_string(m.rows) + " queries x " + std::to_string(m.cols) + " keys");
-    m.heads = w.size(1);
     m.weights.insert(m.weights.end(), w.data.begin(), w.data.end());
   }
   return m;

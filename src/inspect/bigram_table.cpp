@@ -9,9 +9,10 @@
 namespace dikkat {
 
 BigramTable bigram_table(const LoadedModel& m, const std::string& text, const std::string& name) {
-  if (m.config.model.arch != Arch::kBigram)
-    throw Error("the model is not a bigram model (arch " +
-                std::string(enum_to_name(kArchNames, m.config.model.arch)) + ")");
+  const Var table_var = m.model->next_token_table();
+  if (!table_var)
+    throw Error("the model has no next-token table, its next token depends on more than the "
+                "current one (" + m.model->summary() + ")");
   BigramTable t;
   const int64_t V = t.vocab_size = m.config.model.vocab_size;
   if (text.empty()) {
@@ -25,7 +26,7 @@ BigramTable bigram_table(const LoadedModel& m, const std::string& text, const st
   }
   const int64_t n = int64_t(t.ids.size());
   for (const int32_t id : t.ids) t.labels.push_back(visible_token(m.tokenizer.decode_text({&id, 1})));
-  const float* table = m.model->token_embedding()->value.ptr();
+  const float* table = table_var->value.ptr();
   t.probabilities.resize(size_t(n * n));
   for (int64_t r = 0; r < n; ++r) {
     const std::vector<double> next =

@@ -22,7 +22,7 @@ constexpr int64_t kWholeBigramVocabulary = 96;
 
 // The tokens of `text` (each once, in order of first appearance), or the whole vocabulary when
 // `text` is empty and the vocabulary small. Errors begin with `name` (the text's flag or field);
-// a model that is not a bigram model is an Error naming its arch.
+// a model without a next-token table (Model::next_token_table) is an Error naming its arch.
 BigramTable bigram_table(const LoadedModel& model, const std::string& text,
                          const std::string& name);
 

@@ -56,40 +56,69 @@ ModelText window_of(LoadedModel model, const std::string& text, int64_t& dropped
 }
 
 bool translates(const LoadedModel& model) {
-  return task_of(model.config.model.arch) == ModelTask::kTranslation;
+  return model.model->task() == ModelTask::kTranslation;
 }
 
-TranslationText run_translation(const LoadedModel& model, const std::string& source,
-                                const std::string& target, bool translate_if_empty,
-                                const TranslationInputNames& names) {
-  const auto end = model.tokenizer.end_of_text();
-  if (!end) throw Error("the model's tokenizer has no <|endoftext|> token");
-  TranslationText t{{}, {}, {}, {}, {}, {}, {}, target.empty() && translate_if_empty};
+const AttentionKind& InspectedText::kind(const std::string& name, const std::string& flag) const {
+  for (const AttentionKind& k : kinds)
+    if (k.name == name) return k;
+  std::string have;
+  for (const AttentionKind& k : kinds) have += (have.empty() ? "" : ", ") + k.name;
+  throw Error(flag + " " + name + ": the model has " +
+              (have.empty() ? std::string("no attention") : "attention of kinds " + have + " only"));
+}
+
+std::span<const float> InspectedText::last_logits() const {
+  const Tensor& logits = trace.at("logits");
+  const int64_t V = logits.size(1);
+  return {logits.ptr() + (logits.size(0) - 1) * V, size_t(V)};
+}
+
+InspectedText inspect_text(const LoadedModel& model, const std::string& text,
+                           const std::string& target, bool translate_if_empty,
+                           const InspectionNames& names) {
+  InspectedText t;
+  t.kinds = model.model->attention_kinds();
   const Tokenizer& tok = model.tokenizer;
   const int64_t context = model.config.model.context;
-  if (source.empty()) throw Error(names.text + " must not be empty (the source sentence)");
-  t.source = tok.encode(source, names.text);
-  if (int64_t(t.source.size()) + 1 > context)
-    throw Error(names.text + ": " + std::to_string(t.source.size()) +
+  if (!translates(model)) {
+    if (!target.empty())
+      throw Error(names.target + ": the model is a language model, not a translator");
+    t.input = text_tokens(model, text, names.text);
+    t.text_ids = t.input.ids;
+    t.trace = model.model->inspect({t.input.ids, {}, -1});
+    return t;
+  }
+  const auto end = tok.end_of_text();
+  if (!end) throw Error("the model's tokenizer has no <|endoftext|> token");
+  if (text.empty()) throw Error(names.text + " must not be empty (the source sentence)");
+  t.text_ids = tok.encode(text, names.text);
+  if (int64_t(t.text_ids.size()) + 1 > context)
+    throw Error(names.text + ": " + std::to_string(t.text_ids.size()) +
                 " tokens and the end token exceed the model's context of " +
                 std::to_string(context));
+  t.translated = target.empty() && translate_if_empty;
   if (t.translated)
-    t.target = translate(*model.model, {t.source}, *end, {})[0];
+    t.target_ids = translate(*model.model, {t.text_ids}, *end, {})[0];
   else if (!target.empty())
-    t.target = tok.encode(target, names.target);
-  if (int64_t(t.target.size()) + 1 > context)
-    throw Error(names.target + ": " + std::to_string(t.target.size()) +
+    t.target_ids = tok.encode(target, names.target);
+  if (int64_t(t.target_ids.size()) + 1 > context)
+    throw Error(names.target + ": " + std::to_string(t.target_ids.size()) +
                 " tokens and the start token exceed the model's context of " +
                 std::to_string(context));
-  for (int32_t id : t.source) t.source_tokens.push_back(tok.decode_one(id));
-  for (int32_t id : t.target) t.target_tokens.push_back(tok.decode_one(id));
-  t.source_labels = visible_tokens(t.source_tokens);
-  t.source_labels.push_back("⟨end⟩");
-  t.source_tokens.push_back("");
-  t.target_labels = visible_tokens(t.target_tokens);
-  t.target_labels.insert(t.target_labels.begin(), "⟨start⟩");
-  t.target_tokens.insert(t.target_tokens.begin(), "");
-  t.pass = model.model->translation_pass(t.source, t.target, *end);
+  t.input.ids = t.text_ids;
+  t.input.ids.push_back(*end);
+  t.target.ids = t.target_ids;
+  t.target.ids.insert(t.target.ids.begin(), *end);
+  for (int32_t id : t.text_ids) t.input.tokens.push_back(tok.decode_one(id));
+  for (int32_t id : t.target_ids) t.target.tokens.push_back(tok.decode_one(id));
+  t.input.labels = visible_tokens(t.input.tokens);
+  t.input.labels.push_back("⟨end⟩");
+  t.input.tokens.push_back("");
+  t.target.labels = visible_tokens(t.target.tokens);
+  t.target.labels.insert(t.target.labels.begin(), "⟨start⟩");
+  t.target.tokens.insert(t.target.tokens.begin(), "");
+  t.trace = model.model->inspect({t.text_ids, t.target_ids, *end});
   return t;
 }
 

@@ -2,9 +2,11 @@
 // What the look-inside views share: a loaded model and a text to run through it. The terminal
 // commands name the inputs by their flags (--text, --target); the web API by its field names.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "nn/inspection.h"
 #include "run/checkpoint.h"
 
 namespace dikkat {
@@ -36,24 +38,32 @@ ModelText load_model_and_text(const std::string& model_dir, const std::string& t
 // A loaded model with `text` cut to its last `context` tokens, as window_tokens does.
 ModelText window_of(LoadedModel model, const std::string& text, int64_t& dropped);
 
-// A translation model with one source sentence (`text`) and its target (`target`, or, when
-// `target` is empty and `translate_if_empty`, the model's own greedy translation) run through it
-// with every attention table kept. Labels: the source tokens then "⟨end⟩"; the decoder positions
-// "⟨start⟩" then the target tokens (position t reads them up to t and predicts target token t,
-// then the end).
-struct TranslationText {
-  std::vector<int32_t> source, target;
-  std::vector<std::string> source_tokens, target_tokens;  // texts, end tokens included
-  std::vector<std::string> source_labels, target_labels;
-  TranslationPass pass;
-  bool translated;  // the target is the model's own translation
+// One input run through a model with every step traced (Model::inspect): what the attention,
+// trace and probs views and the server read. A language model reads the text; a translator reads
+// the text as its source sentence, then its end token (labelled "⟨end⟩"), and writes the target
+// after its start token ("⟨start⟩"): decoder position t reads the target up to t and predicts
+// target token t, then the end. The target is `target`, or, when that is empty and
+// `translate_if_empty`, the model's own greedy translation.
+struct InspectedText {
+  std::vector<int32_t> text_ids, target_ids;  // as given (a translator's, without end or start)
+  TextTokens input, target;                    // the positions the model read, each labelled
+  bool translated = false;                     // the target is the model's own translation
+  std::vector<AttentionKind> kinds;
+  ActivationTrace trace;
+
+  const TextTokens& sequence(Sequence s) const { return s == Sequence::kInput ? input : target; }
+  // The model's attention kind `name`; an Error naming `flag` and the kinds it has otherwise.
+  const AttentionKind& kind(const std::string& name, const std::string& flag) const;
+  // The logits (V) at the last position: the next token after the text (a translator: after
+  // the target).
+  std::span<const float> last_logits() const;
 };
-struct TranslationInputNames {
+struct InspectionNames {
   std::string text = "--text", target = "--target";
 };
-TranslationText run_translation(const LoadedModel& model, const std::string& source,
-                                const std::string& target, bool translate_if_empty = true,
-                                const TranslationInputNames& names = {});
+InspectedText inspect_text(const LoadedModel& model, const std::string& text,
+                           const std::string& target, bool translate_if_empty = true,
+                           const InspectionNames& names = {});
 bool translates(const LoadedModel& model);
 
 }  // namespace dikkat

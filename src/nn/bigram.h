@@ -23,6 +23,10 @@ class Bigram final : public Model {
   Var logits(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t time) const;
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
   std::unique_ptr<IncrementalDecoder> decoder() const override;
+  std::vector<AttentionKind> attention_kinds() const override { return {}; }
+  ActivationTrace inspect(const InspectionInput& input) const override;
+  std::string summary() const override;
+  Var next_token_table() const override { return table_; }
   // The embedding views read the table's rows: tokens followed by similar tokens lie together.
   const Var& token_embedding() const override { return table_; }
   Var position_table() const override { return nullptr; }

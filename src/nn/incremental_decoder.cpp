@@ -22,4 +22,12 @@ void check_token_ids(std::span<const int32_t> tokens, int64_t vocab) {
       throw Error("token id " + std::to_string(token) + " is outside the vocabulary");
 }
 
+int64_t tokens_per_row(const char* who, std::span<const int32_t> tokens, int64_t rows) {
+  const int64_t n = int64_t(tokens.size());
+  if (n == 0 || n % rows != 0)
+    throw Error(std::string(who) + ": " + std::to_string(n) + " tokens do not split into " +
+                std::to_string(rows) + " rows");
+  return n / rows;
+}
+
 }  // namespace dikkat

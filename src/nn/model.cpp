@@ -16,6 +16,12 @@ Var Model::add_parameter(std::string name, std::vector<int64_t> shape, ParamRole
   return v;
 }
 
+AddParameter Model::parameter_adder() {
+  return [this](const std::string& name, std::vector<int64_t> shape, ParamRole role) {
+    return add_parameter(name, std::move(shape), role);
+  };
+}
+
 const Var* Model::find(const std::string& name) const {
   for (const auto& p : params_)
     if (p.name == name) return &p.var;
@@ -52,11 +58,6 @@ void check_translation_batch(const char* who, const Batch& batch, int64_t contex
   if (T > context || S > context)
     throw Error(std::string(who) + ": " + std::to_string(std::max(S, T)) +
                 " positions exceed the context of " + std::to_string(context));
-}
-
-TranslationPass Model::translation_pass(std::span<const int32_t>, std::span<const int32_t>,
-                                        int32_t) const {
-  throw Error("a language model has no source sentence: this view is for translation models");
 }
 
 void Model::init(std::mt19937_64& rng, float std) {

@@ -1,7 +1,8 @@
 #pragma once
 // What every architecture gives the rest of dikkat (Marian's IModel idea): its parameters with
-// their roles, the loss of a batch, and an incremental decoder. The trainer, checkpoints, AdamW,
-// generation and the look-inside commands hold a Model and never name a concrete architecture;
+// their roles, the loss of a batch, its decoders, and what can be seen inside it (its attention
+// kinds and one input traced step by step). The trainer, checkpoints, AdamW, generation, the
+// look-inside commands and the server hold a Model and never name a concrete architecture;
 // make_model (nn/architectures.h) builds the one a config names.
 #include <cstdint>
 #include <memory>
@@ -10,8 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "nn/activation_trace.h"
 #include "nn/incremental_decoder.h"
+#include "nn/inspection.h"
 #include "nn/model_config.h"
+#include "nn/model_task.h"
 #include "nn/parameter.h"
 #include "nn/translation_decoder.h"
 #include "tensor/graph.h"
@@ -55,15 +59,28 @@ class Model {
   // Mean cross-entropy of the batch's targets. Dropout draws from `dropout_rng` when it is given
   // and `g` records; otherwise the model runs deterministically.
   virtual Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const = 0;
-  // Language models continue a text (generate, probs, trace); others return null.
+  // What it is trained to do (nn/model_task.h): it decides the data and the views it has.
+  ModelTask task() const { return task_of(config_.arch); }
+  // Language models continue a text (generate, probs); others return null.
   virtual std::unique_ptr<IncrementalDecoder> decoder() const { return nullptr; }
-  // Sequence-to-sequence models translate; language models return null.
+  // Sequence-to-sequence models translate; others return null.
   virtual std::unique_ptr<TranslationDecoder> translation_decoder() const { return nullptr; }
-  // For translation models: `source` (+ end token) and <end> + `target` through the training
-  // forward with every attention table kept (the look-inside commands). Error for others.
-  virtual TranslationPass translation_pass(std::span<const int32_t> source,
-                                           std::span<const int32_t> target,
-                                           int32_t end_token) const;
+
+  // Looking inside (nn/inspection.h). The kinds of attention table the model has (none for a
+  // model without attention), and one input through the training forward on an inference graph
+  // with every step traced: its attention tables (AttentionKind::tables) among them, "logits"
+  // (positions, V) last. A language model reads input.input; a translator input.input as its
+  // source (end token appended) and end_token + input.target as its target. Error for an input
+  // it cannot read (empty, longer than the context, an id outside the vocabulary).
+  virtual std::vector<AttentionKind> attention_kinds() const = 0;
+  virtual ActivationTrace inspect(const InspectionInput& input) const = 0;
+  // Its shape in one line: "4 layers, 4 heads, n_embd 128".
+  virtual std::string summary() const = 0;
+  // For a model whose next token depends on the current token alone (the bigram): its (V, V)
+  // table of next-token logits, row = current token. Null for every other model.
+  virtual Var next_token_table() const { return nullptr; }
+  // Whether the output projection is the token embedding table itself (tie_head).
+  virtual bool output_tied_to_embedding() const { return false; }
 
   // What the embedding views show: the token table (V, C) and the position table (context, C),
   // learned or fixed; null for a model that knows order from reading in sequence (an RNN).
@@ -73,6 +90,8 @@ class Model {
  protected:
   explicit Model(const ModelConfig& config);
   Var add_parameter(std::string name, std::vector<int64_t> shape, ParamRole role);
+  // add_parameter as the layers in src/nn take it.
+  AddParameter parameter_adder();
   // How many branches add into the residual stream; residual projections start with
   // std / sqrt(this).
   virtual int64_t residual_branches() const = 0;

@@ -2,6 +2,7 @@
 // A model's trainable tensors, each with the role it plays, recorded when it is created.
 // Initialisation and weight decay read the role, never the name.
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ struct Parameter {
   // Weight decay applies to matrices only (nanoGPT's rule: embeddings and linear weights).
   bool decays() const;
 };
+
+// How a layer creates its parameters inside a model (Model::add_parameter): the name they are saved
+// under, the shape, the role.
+using AddParameter =
+    std::function<Var(const std::string& name, std::vector<int64_t> shape, ParamRole role)>;
 
 // How init_parameters draws each role: GPT-2's scheme. Matrices and learned positions ~ N(0, std);
 // token embeddings ~ N(0, embedding_std) (std for a GPT); residual projections

@@ -1,5 +1,6 @@
 #include "nn/rnn.h"
 
+#include <algorithm>
 #include <string>
 
 #include "error.h"
@@ -67,31 +68,48 @@ Var Rnn::dropout_if(Graph& g, const Var& x, std::mt19937_64* rng) const {
 
 RnnSource Rnn::encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
                       int64_t rows, int64_t time, std::mt19937_64* rng,
-                      ActivationTrace* trace) const {
+                      const TraceScope& scope) const {
   const ModelConfig& c = config();
+  const std::string cell = cell_name();
   Var x = embedding(g, source_embedding_, source, {rows, time});
-  record_rows(trace, "encoder.embed", x->value);
+  scope.rows_of("embed", x->value, {"source: token embeddings", "kaynak: belirteç gömmeleri"});
   x = dropout_if(g, x, rng);
   Var forward, backward;
   for (int64_t i = 0; i < c.n_encoder_layer; ++i) {
-    const std::string name = "encoder.l" + std::to_string(i);
+    const std::string name = std::string("l") + std::to_string(i), n = std::to_string(i + 1);
     const RecurrentLayerParameters& f = encoder_forward_[size_t(i)];
     forward = recurrent_layer(g, c.cell, linear(g, x, f.w_ih, f.b_ih), f.w_hh, f.b_hh, nullptr,
                               nullptr, lengths, false)
                   .hidden;
-    record_rows(trace, name + ".forward", forward->value);
+    scope.rows_of(name + ".forward", forward->value,
+                  {"encoder layer " + n + ", left to right: the " + cell +
+                       " state after reading up to each token",
+                   "kodlayıcı katman " + n + ", soldan sağa: her belirtece kadar okuduktan sonraki " +
+                       cell + " durumu"});
     Var out = forward;
     if (c.bidirectional) {
       const RecurrentLayerParameters& b = encoder_backward_[size_t(i)];
       backward = recurrent_layer(g, c.cell, linear(g, x, b.w_ih, b.b_ih), b.w_hh, b.b_hh, nullptr,
                                  nullptr, lengths, true)
                      .hidden;
-      record_rows(trace, name + ".backward", backward->value);
+      scope.rows_of(name + ".backward", backward->value,
+                    {"encoder layer " + n + ", right to left: the " + cell +
+                         " state after reading back to each token",
+                     "kodlayıcı katman " + n + ", sağdan sola: her belirtece geri okuduktan " +
+                         "sonraki " + cell + " durumu"});
       out = concat_columns(g, {forward, backward});
     }
     x = i + 1 < c.n_encoder_layer ? dropout_if(g, out, rng) : out;
   }
-  record_rows(trace, "encoder.out", x->value);
+  const bool attends = c.attention != RecurrentAttention::kNone;
+  scope.rows_of("out", x->value,
+                StepText{c.bidirectional ? "encoder states, forward | backward side by side"
+                                         : "encoder states",
+                         c.bidirectional ? "kodlayıcı durumları, ileri | geri yan yana"
+                                         : "kodlayıcı durumları"} +
+                    (attends ? StepText{": what attention reads", ": dikkatin okuduğu"}
+                             : StepText{" (the decoder sees only the last)",
+                                        " (kod çözücü yalnızca sonuncuyu görür)"}));
 
   RnnSource s;
   s.memory = x;
@@ -141,17 +159,16 @@ std::vector<Var> Rnn::decoder_layers(Graph& g, RnnState& state, Var x, std::mt19
 }
 
 Var Rnn::decode(Graph& g, RnnState& state, const RnnSource& source, std::span<const int32_t> ids,
-                int64_t rows, int64_t time, std::mt19937_64* rng, Tensor* alignment,
-                ActivationTrace* trace) const {
+                int64_t rows, int64_t time, std::mt19937_64* rng, const TraceScope& scope) const {
   const ModelConfig& c = config();
   const int64_t M = memory_width();
   Var embedded = embedding(g, target_embedding_, ids, {rows, time});
-  record_rows(trace, "decoder.embed", embedded->value);
+  scope.rows_of("embed", embedded->value, {"target: token embeddings", "hedef: belirteç gömmeleri"});
   embedded = dropout_if(g, embedded, rng);
   std::vector<Var> layers;  // each decoder layer's states (B,T,H)
   Var context;              // (B,T,M)
   Tensor weights;           // (B,T,S)
-  Tensor* weights_out = alignment || trace ? &weights : nullptr;
+  Tensor* weights_out = scope ? &weights : nullptr;
   switch (c.attention) {
     case RecurrentAttention::kNone: {
       context = stack_steps(g, std::vector<Var>(size_t(time), source.summary));
@@ -195,17 +212,13 @@ Var Rnn::decode(Graph& g, RnnState& state, const RnnSource& source, std::span<co
       break;
     }
   }
-  if (trace) {
-    for (size_t l = 0; l < layers.size(); ++l)
-      record_rows(trace, "decoder.l" + std::to_string(l), layers[l]->value);
-    if (c.attention != RecurrentAttention::kNone) trace->add("decoder.attention.weights", weights);
-    record_rows(trace, "decoder.context", context->value);
-  }
-  if (alignment) *alignment = std::move(weights);
+  if (scope) trace_decoder_steps(scope, layers, weights, context);
   const Var out = bias_activation(
       g, linear(g, concat_columns(g, {layers.back(), context}), combine_w_, nullptr), combine_b_,
       Activation::kTanh);
-  record_rows(trace, "decoder.output", out->value);
+  scope.rows_of("output", out->value,
+                {"tanh(W [state; context]): what the output layer reads",
+                 "tanh(W [durum; bağlam]): çıkış katmanının okuduğu"});
   return dropout_if(g, out, rng);
 }
 
@@ -213,16 +226,21 @@ Var Rnn::head(Graph& g, const Var& output) const {
   return linear(g, output, config().tie_head ? target_embedding_ : head_w_, head_b_);
 }
 
-Var Rnn::forward(Graph& g, const Batch& batch, std::mt19937_64* rng, Tensor* alignment,
+Var Rnn::forward(Graph& g, const Batch& batch, std::mt19937_64* rng,
                  ActivationTrace* trace) const {
   const ModelConfig& c = config();
   const int64_t B = batch.rows, T = batch.time, S = batch.source_time;
   check_translation_batch("rnn forward", batch, c.context);
-  const RnnSource source = encode(g, batch.source, batch.source_lengths, B, S, rng, trace);
+  const RnnSource source = encode(g, batch.source, batch.source_lengths, B, S, rng,
+                                  {trace, "encoder.", {}, Sequence::kInput});
   RnnState state = initial_state(g, source);
-  const Var out = decode(g, state, source, batch.inputs, B, T, rng, alignment, trace);
+  const Var out = decode(g, state, source, batch.inputs, B, T, rng,
+                         {trace, "decoder.", {}, Sequence::kTarget});
   Var result = head(g, out);
-  record_rows(trace, "logits", result->value);
+  const TraceScope top{trace, "", {}, Sequence::kTarget};
+  top.rows_of("logits", result->value,
+              {"logits: a score for every vocabulary token, at every target position",
+               "logitler: her hedef konumunda, sözcük dağarcığındaki her belirteç için bir puan"});
   return result;
 }
 
@@ -233,19 +251,70 @@ Var Rnn::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const 
   return cross_entropy(g, forward(g, batch, dropout_rng), batch.targets, options).loss;
 }
 
-TranslationPass Rnn::translation_pass(std::span<const int32_t> source,
-                                      std::span<const int32_t> target, int32_t end_token) const {
-  const Batch b = translation_batch(source, target, end_token);
+std::vector<AttentionKind> Rnn::attention_kinds() const {
+  if (config().attention == RecurrentAttention::kNone) return {};
+  return {{"cross",
+           AttentionType::kAlignment,
+           1,
+           {"decoder.attention.weights"},
+           Sequence::kTarget,
+           Sequence::kInput,
+           {"alignment (target → source)", "hizalama (hedef → kaynak)"}}};
+}
+
+ActivationTrace Rnn::inspect(const InspectionInput& input) const {
+  const Batch b = translation_batch(input.input, input.target, input.end_token);
+  check_token_ids(b.source, config().vocab_size);
+  check_token_ids(b.inputs, config().vocab_size);
+  ActivationTrace trace;
   Graph g = Graph::inference();
-  TranslationPass pass;
-  Tensor alignment;
-  pass.logits = forward(g, b, nullptr, &alignment, &pass.trace)->value;
-  pass.logits.shape = {b.time, config().vocab_size};
-  if (config().attention != RecurrentAttention::kNone) {
-    alignment.shape.insert(alignment.shape.begin() + 1, 1);  // (1, one head, T, S)
-    pass.attention.cross.push_back(std::move(alignment));
+  forward(g, b, nullptr, &trace);
+  return trace;
+}
+
+std::string Rnn::summary() const {
+  const ModelConfig& c = config();
+  return cell_name() + ", " + std::to_string(c.n_encoder_layer) + " " +
+         (c.bidirectional ? "bidirectional " : "") + "encoder and " + std::to_string(c.n_layer) +
+         " decoder layers, hidden " + std::to_string(c.hidden) + ", " +
+         enum_to_name(kRecurrentAttentionNames, c.attention) + " attention, n_embd " +
+         std::to_string(c.n_embd);
+}
+
+std::string Rnn::cell_name() const { return config().cell == RecurrentCell::kGru ? "GRU" : "LSTM"; }
+
+void Rnn::trace_decoder_steps(const TraceScope& scope, const std::vector<Var>& layers,
+                              const Tensor& weights, const Var& context) const {
+  const ModelConfig& c = config();
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const std::string n = std::to_string(l + 1);
+    scope.rows_of(std::string("l") + std::to_string(l), layers[l]->value,
+                  {"decoder layer " + n + ": the " + cell_name() + " state after each target token",
+                   "kod çözücü katman " + n + ": her hedef belirtecinden sonraki " + cell_name() +
+                       " durumu"});
   }
-  return pass;
+  if (c.attention != RecurrentAttention::kNone) {
+    // Row 0's (T,S) weights as one head's table, (1,T,S).
+    const int64_t T = weights.size(1), S = weights.size(2);
+    Tensor table = Tensor::uninitialized({1, T, S});
+    std::copy_n(weights.ptr(), T * S, table.ptr());
+    scope.whole("attention.weights", std::move(table),
+                c.attention == RecurrentAttention::kBahdanau
+                    ? StepText{"Bahdanau alignment: softmax over the source of "
+                               "v·tanh(W s(t-1) + U h(j))",
+                               "Bahdanau hizalaması: kaynak üzerinde v·tanh(W s(t-1) + U h(j)) "
+                               "puanlarının softmax'ı"}
+                    : StepText{"Luong alignment: softmax over the source of (W s(t))·h(j) / √width",
+                               "Luong hizalaması: kaynak üzerinde (W s(t))·h(j) / √genişlik "
+                               "puanlarının softmax'ı"});
+  }
+  scope.rows_of("context", context->value,
+                c.attention != RecurrentAttention::kNone
+                    ? StepText{"context: the alignment-weighted sum of encoder states",
+                               "bağlam: kodlayıcı durumlarının hizalama ağırlıklı toplamı"}
+                    : StepText{"context: the encoder's final states, the same at every step (the "
+                               "bottleneck)",
+                               "bağlam: kodlayıcının son durumları, her adımda aynı (darboğaz)"});
 }
 
 std::unique_ptr<TranslationDecoder> Rnn::translation_decoder() const {

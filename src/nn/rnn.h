@@ -27,7 +27,7 @@
 // Trace (one sentence pair; S source and T target positions, H = hidden, D = directions):
 //   encoder.embed (S,E); encoder.l<i>.forward and .backward (S,H); encoder.out (S,D·H);
 //   decoder.embed (T,E); decoder.l<i> (T,H) states; decoder.attention.weights (1,T,S) (with
-//   attention); decoder.context (T,D·H); decoder.output (T,E) h̃; logits (T,V).
+//   attention: one head's table); decoder.context (T,D·H); decoder.output (T,E) h̃; logits (T,V).
 #include <cstdint>
 #include <random>
 #include <span>
@@ -58,14 +58,15 @@ class Rnn final : public Model {
  public:
   explicit Rnn(const ModelConfig& config);
 
-  // The batch's source (B,S) with its lengths and target inputs (B,T) -> logits (B,T,V);
-  // `alignment` receives the attention weights (B,T,S) when the model has attention.
+  // The batch's source (B,S) with its lengths and target inputs (B,T) -> logits (B,T,V).
   Var forward(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng,
-              Tensor* alignment = nullptr, ActivationTrace* trace = nullptr) const;
+              ActivationTrace* trace = nullptr) const;
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
   std::unique_ptr<TranslationDecoder> translation_decoder() const override;
-  TranslationPass translation_pass(std::span<const int32_t> source, std::span<const int32_t> target,
-                                   int32_t end_token) const override;
+  std::vector<AttentionKind> attention_kinds() const override;
+  ActivationTrace inspect(const InspectionInput& input) const override;
+  std::string summary() const override;
+  bool output_tied_to_embedding() const override { return config().tie_head; }
   const Var& token_embedding() const override { return target_embedding_; }
   Var position_table() const override { return nullptr; }
 
@@ -73,14 +74,12 @@ class Rnn final : public Model {
   // source (B,S) with its lengths -> what the decoder reads.
   RnnSource encode(Graph& g, std::span<const int32_t> source, std::span<const int32_t> lengths,
                    int64_t rows, int64_t time, std::mt19937_64* rng,
-                   ActivationTrace* trace = nullptr) const;
+                   const TraceScope& scope) const;
   RnnState initial_state(Graph& g, const RnnSource& source) const;
   // Target ids (B,T) -> h̃ (B,T,E), reading from `state` and leaving in it the state after the
-  // last step. Decoding calls it with T = 1. `alignment` receives the attention weights
-  // (B,T,S) when the model has attention.
+  // last step. Decoding calls it with T = 1.
   Var decode(Graph& g, RnnState& state, const RnnSource& source, std::span<const int32_t> ids,
-             int64_t rows, int64_t time, std::mt19937_64* rng, Tensor* alignment = nullptr,
-             ActivationTrace* trace = nullptr) const;
+             int64_t rows, int64_t time, std::mt19937_64* rng, const TraceScope& scope) const;
   // h̃ (B,T,E) -> logits (B,T,V)
   Var head(Graph& g, const Var& output) const;
 
@@ -94,6 +93,10 @@ class Rnn final : public Model {
   // last step; returns every layer's states (B,T,H).
   std::vector<Var> decoder_layers(Graph& g, RnnState& state, Var x, std::mt19937_64* rng) const;
   Var dropout_if(Graph& g, const Var& x, std::mt19937_64* rng) const;
+  std::string cell_name() const;  // GRU or LSTM
+  // The decoder's states per layer, the alignment (B,T,S) and the context, of batch row 0.
+  void trace_decoder_steps(const TraceScope& scope, const std::vector<Var>& layers,
+                           const Tensor& weights, const Var& context) const;
 
   Var source_embedding_, target_embedding_;
   std::vector<RecurrentLayerParameters> encoder_forward_, encoder_backward_, decoder_;

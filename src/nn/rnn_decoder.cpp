@@ -13,7 +13,7 @@ void RnnDecoder::start(std::span<const int32_t> source, std::span<const int32_t>
   const ModelConfig& c = model_.config();
   check_decoder_start(source, lengths, rows, time, c.context);
   Graph g = Graph::inference();
-  source_ = model_.encode(g, source, lengths, rows, time, nullptr);
+  source_ = model_.encode(g, source, lengths, rows, time, nullptr, {});
   state_ = model_.initial_state(g, source_);
   rows_ = rows;
   length_ = 0;
@@ -23,7 +23,7 @@ std::span<const float> RnnDecoder::step(std::span<const int32_t> tokens) {
   const ModelConfig& c = model_.config();
   check_decoder_step(tokens, rows_, length_, c.context, c.vocab_size);
   Graph g = Graph::inference();
-  const Var out = model_.decode(g, state_, source_, tokens, rows_, 1, nullptr);
+  const Var out = model_.decode(g, state_, source_, tokens, rows_, 1, nullptr, {});
   const Var logits = model_.head(g, out);
   logits_.assign(logits->value.data.begin(), logits->value.data.end());
   ++length_;

@@ -7,28 +7,11 @@
 #include <span>
 #include <vector>
 
-#include "nn/activation_trace.h"
 #include "nn/incremental_decoder.h"
 #include "tensor/graph.h"
 #include "tensor/tensor.h"
 
 namespace dikkat {
-
-// Every attention table of one pass, (1, H, queries, keys) per layer: the encoder's
-// self-attention over the source, the decoder's causal self-attention over the target, and the
-// cross-attention of each target position over the source.
-struct TranslationAttention {
-  std::vector<Tensor> encoder, decoder_self, cross;
-};
-
-// One source sentence and one target through the model, for the look-inside commands: decoder
-// position t reads <end> + target[0..t) and predicts target[t] (the end token after the last).
-// `trace` walks the encoder, then the decoder (names in nn/seq2seq.h).
-struct TranslationPass {
-  TranslationAttention attention;
-  ActivationTrace trace;
-  Tensor logits;  // (target + 1, V)
-};
 
 class TranslationDecoder {
  public:

@@ -15,24 +15,40 @@ constexpr const char* kStepZero = "model_step0.safetensors";
 
 }  // namespace
 
+nlohmann::json attention_kind_names(const Model& model) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const AttentionKind& k : model.attention_kinds()) names.push_back(k.name);
+  return names;
+}
+
 namespace {
 
-// The layers and heads of a model's attention tables: a recurrent translator's alignment is one
-// table; a model without attention has none.
-std::pair<int64_t, int64_t> attention_tables(const ModelConfig& c) {
-  if (c.arch == Arch::kGpt || c.arch == Arch::kSeq2seq) return {c.n_layer, c.n_head};
-  if (c.arch == Arch::kRnn && c.attention != RecurrentAttention::kNone) return {1, 1};
-  return {0, 0};
+const char* sequence_name(Sequence s) { return s == Sequence::kInput ? "input" : "target"; }
+
+// Each kind with its tables' shape, and the largest layer and head counts over all of them.
+struct KindsSummary {
+  nlohmann::json kinds = nlohmann::json::array();
+  int64_t layers = 0, heads = 0, encoder_layers = 0;
+};
+KindsSummary summarize_kinds(const Model& model) {
+  KindsSummary out;
+  for (const AttentionKind& k : model.attention_kinds()) {
+    out.kinds.push_back({{"kind", k.name},
+                         {"title", k.title.en},
+                         {"title_tr", k.title.tr},
+                         {"layers", k.layers()},
+                         {"heads", k.heads},
+                         {"causal", k.causal()},
+                         {"queries", sequence_name(k.queries)},
+                         {"keys", sequence_name(k.keys)}});
+    out.layers = std::max(out.layers, k.layers());
+    out.heads = std::max(out.heads, k.heads);
+    if (k.name == "encoder") out.encoder_layers = k.layers();
+  }
+  return out;
 }
 
 }  // namespace
-
-nlohmann::json attention_kinds(const ModelConfig& c) {
-  if (c.arch == Arch::kGpt) return {"self"};
-  if (c.arch == Arch::kSeq2seq) return {"encoder", "decoder", "cross"};
-  if (c.arch == Arch::kRnn && c.attention != RecurrentAttention::kNone) return {"cross"};
-  return nlohmann::json::array();
-}
 
 ServedModel::ServedModel(std::string id, std::string dir) : id_(std::move(id)), dir_(std::move(dir)) {}
 
@@ -80,17 +96,20 @@ nlohmann::json ServedModel::describe() {
   if (!out["ready"]) return out;
   const std::shared_ptr<const LoadedModel> m = latest();
   const ModelConfig& c = m->config.model;
-  const bool translator = translates(*m);
+  const KindsSummary kinds = summarize_kinds(*m->model);
   out.update({{"arch", enum_to_name(kArchNames, c.arch)},
-              {"task", translator ? "translation" : "language_model"},
+              {"task", enum_to_name(kTaskNames, m->model->task())},
+              {"summary", m->model->summary()},
               {"step", m->step},
               {"vocab_size", c.vocab_size},
               {"context", c.context},
               {"n_embd", c.n_embd},
-              {"layers", attention_tables(c).first},
-              {"heads", attention_tables(c).second},
-              {"encoder_layers", c.arch == Arch::kSeq2seq ? c.n_encoder_layer : 0},
-              {"attention_kinds", attention_kinds(c)},
+              {"layers", kinds.layers},
+              {"heads", kinds.heads},
+              {"encoder_layers", kinds.encoder_layers},
+              {"attention_kinds", attention_kind_names(*m->model)},
+              {"attention", kinds.kinds},
+              {"next_token_table", m->model->next_token_table() != nullptr},
               {"config", nlohmann::json(c)}});
   nlohmann::json checkpoints = nlohmann::json::array();
   if (fs::exists(join_path(dir_, kStepZero)))

@@ -13,10 +13,8 @@
 
 namespace dikkat {
 
-// The kinds of attention table a model has: self (a GPT), encoder, decoder and cross (a
-// transformer translator), cross (a recurrent translator's alignment), none (bigram, or a
-// recurrent translator without attention).
-nlohmann::json attention_kinds(const ModelConfig& c);
+// The names of the kinds of attention table a model has (Model::attention_kinds), as a JSON list.
+nlohmann::json attention_kind_names(const Model& model);
 
 class ServedModel {
  public:

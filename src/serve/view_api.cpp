@@ -10,12 +10,10 @@
 #include "generate/translator.h"
 #include "inspect/attention_maps.h"
 #include "inspect/bigram_table.h"
-#include "inspect/forward_trace.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
 #include "inspect/pca.h"
 #include "inspect/token_labels.h"
-#include "inspect/trace_steps.h"
 #include "serve/api_error.h"
 #include "serve/base64.h"
 
@@ -27,25 +25,14 @@ namespace fs = std::filesystem;
 struct Analysis {
   std::shared_ptr<const LoadedModel> model;
   std::string text, target;
-  bool translator = false;
-  TextTokens input;                              // a language model's input
-  ActivationTrace lm_trace;                      // a language model's trace
-  std::unique_ptr<TranslationText> translation;  // a translator's pass
-  std::map<std::string, AttentionMaps> maps;     // by kind: self, encoder, decoder, cross
-
-  const ActivationTrace& trace() const { return translator ? translation->pass.trace : lm_trace; }
-  // The row labels of a trace step: source or target tokens for a translator.
-  const std::vector<std::string>& rows_of(const std::string& step) const {
-    if (!translator) return input.labels;
-    return step.starts_with("encoder.") ? translation->source_labels
-                                        : translation->target_labels;
-  }
+  InspectedText inspected;
+  std::map<std::string, AttentionMaps> maps;  // by kind
 };
 
 namespace {
 
 constexpr size_t kCachedInputs = 3;
-const TranslationInputNames kFieldNames{"text", "target"};
+const InspectionNames kFieldNames{"text", "target"};
 
 // Runs `f`, turning an Error about the request's text into a 400 naming its field (the
 // messages start with the field's name, as the terminal's start with the flag's).
@@ -72,23 +59,23 @@ std::vector<std::string> vocabulary_texts(const LoadedModel& m) {
 
 const AttentionMaps& maps_of_kind(const Analysis& a, const RequestParams& p,
                                   const ServedModel& served) {
-  const std::string kind = p.choice("kind", {"self", "encoder", "decoder", "cross"});
+  const std::string kind = p.text("kind");
   const auto it = a.maps.find(kind);
   if (it == a.maps.end()) {
-    const nlohmann::json kinds = attention_kinds(a.model->config.model);
+    const nlohmann::json kinds = attention_kind_names(*a.model->model);
     throw ApiError(400, "kind",
                    "kind: " + served.id() + " has " +
                        (kinds.empty() ? std::string("no attention")
                                       : "attention of kinds " + kinds.dump() + " only") +
-                       ", not '" + kind + "'");
+                       ", not '" + kind.substr(0, 40) + "'");
   }
   return it->second;
 }
 
 nlohmann::json translation_fields(const Analysis& a) {
-  if (!a.translator) return nlohmann::json::object();
-  return {{"target", a.model->tokenizer.decode_text(a.translation->target)},
-          {"translated", a.translation->translated}};
+  if (!translates(*a.model)) return nlohmann::json::object();
+  return {{"target", a.model->tokenizer.decode_text(a.inspected.target_ids)},
+          {"translated", a.inspected.translated}};
 }
 
 // Each cell of a thumbnail is the largest weight of the block of the table it covers, so a
@@ -185,26 +172,9 @@ std::shared_ptr<const Analysis> ViewApi::analysis(const RequestParams& p) {
   }
   auto a = std::make_shared<Analysis>();
   a->model = m, a->text = text, a->target = target;
-  a->translator = translates(*m);
-  const ModelConfig& c = m->config.model;
-  if (a->translator) {
-    a->translation = std::make_unique<TranslationText>(
-        about_text([&] { return run_translation(*m, text, target, true, kFieldNames); }));
-    const TranslationText& t = *a->translation;
-    const TranslationAttention& w = t.pass.attention;
-    if (c.arch == Arch::kSeq2seq) {
-      a->maps["encoder"] = attention_maps(w.encoder, t.source_labels, t.source_labels, false);
-      a->maps["decoder"] = attention_maps(w.decoder_self, t.target_labels, t.target_labels, true);
-    }
-    if (!w.cross.empty())
-      a->maps["cross"] = attention_maps(w.cross, t.target_labels, t.source_labels, false);
-  } else {
-    if (!target.empty())
-      throw ApiError(400, "target", "target: " + served.id() + " is a language model");
-    a->input = about_text([&] { return text_tokens(*m, text, "text"); });
-    a->lm_trace = trace_forward(*m->model, a->input.ids);
-    if (c.arch == Arch::kGpt) a->maps["self"] = attention_maps(a->lm_trace, c.n_layer, a->input.labels);
-  }
+  a->inspected = about_text([&] { return inspect_text(*m, text, target, true, kFieldNames); });
+  for (const AttentionKind& kind : a->inspected.kinds)
+    a->maps[kind.name] = attention_maps(a->inspected, kind);
   std::lock_guard lock(cache_mutex_);
   cache_.push_front(a);
   if (cache_.size() > kCachedInputs) cache_.pop_back();
@@ -252,26 +222,26 @@ nlohmann::json ViewApi::attention_overview(const RequestParams& p) {
 
 nlohmann::json ViewApi::trace(const RequestParams& p) {
   const auto a = analysis(p);
-  const ModelConfig& c = a->model->config.model;
+  const InspectedText& t = a->inspected;
   nlohmann::json steps = nlohmann::json::array();
-  for (const auto& e : a->trace().entries())
+  for (const auto& e : t.trace.entries())
     steps.push_back({{"name", e.name},
-                     {"description", describe_trace_step(e.name, c)},
+                     {"description", e.text.en},
+                     {"description_tr", e.text.tr},
                      {"shape", e.value.shape},
-                     {"rows", a->rows_of(e.name)}});
-  const Tensor& logits = a->translator ? a->translation->pass.logits : a->lm_trace.at("logits");
-  const int64_t vocab = logits.size(1);
+                     {"rows", t.sequence(e.rows).labels}});
+  const std::span<const float> logits = t.last_logits();
   nlohmann::json next = nlohmann::json::array();
-  for (const NextToken& n : most_likely_next(logits.ptr() + (logits.size(0) - 1) * vocab, vocab,
-                                             1.0f, 10, a->model->tokenizer))
+  for (const NextToken& n : most_likely_next(logits.data(), int64_t(logits.size()), 1.0f, 10,
+                                             a->model->tokenizer))
     next.push_back(
         {{"id", n.id}, {"text", n.text}, {"label", n.label}, {"probability", n.probability}});
   nlohmann::json out = {{"steps", steps}, {"next", next}};
-  if (a->translator) {
-    out["source_labels"] = a->translation->source_labels;
-    out["target_labels"] = a->translation->target_labels;
+  if (translates(*a->model)) {
+    out["source_labels"] = t.input.labels;
+    out["target_labels"] = t.target.labels;
   } else {
-    out["tokens"] = a->input.labels;
+    out["tokens"] = t.input.labels;
   }
   out.update(translation_fields(*a));
   return out;
@@ -280,12 +250,12 @@ nlohmann::json ViewApi::trace(const RequestParams& p) {
 nlohmann::json ViewApi::trace_step(const RequestParams& p) {
   const auto a = analysis(p);
   const std::string name = p.text("name");
-  const Tensor* t = a->trace().find(name);
-  if (!t) throw ApiError(400, "name", "name: the trace has no step '" + name.substr(0, 60) + "'");
+  const ActivationTrace::Entry* e = a->inspected.trace.find_entry(name);
+  if (!e) throw ApiError(400, "name", "name: the trace has no step '" + name.substr(0, 60) + "'");
   return {{"name", name},
-          {"shape", t->shape},
-          {"rows", a->rows_of(name)},
-          {"values", base64_floats({t->ptr(), size_t(t->numel())})}};
+          {"shape", e->value.shape},
+          {"rows", a->inspected.sequence(e->rows).labels},
+          {"values", base64_floats({e->value.ptr(), size_t(e->value.numel())})}};
 }
 
 nlohmann::json ViewApi::logits(const RequestParams& p) {
@@ -296,11 +266,11 @@ nlohmann::json ViewApi::logits(const RequestParams& p) {
   std::vector<std::string> labels;
   int64_t dropped = 0;
   if (translates(*m)) {
-    const TranslationText t =
-        about_text([&] { return run_translation(*m, text, target, false, kFieldNames); });
-    const Tensor& all = t.pass.logits;
-    logits.assign(all.data.end() - all.size(1), all.data.end());
-    labels = t.target_labels;
+    const InspectedText t =
+        about_text([&] { return inspect_text(*m, text, target, false, kFieldNames); });
+    const std::span<const float> last = t.last_logits();
+    logits.assign(last.begin(), last.end());
+    labels = t.target.labels;
   } else {
     if (!target.empty())
       throw ApiError(400, "target", "target: " + served.id() + " is a language model");
@@ -363,8 +333,9 @@ nlohmann::json ViewApi::metrics(const RequestParams& p) {
 nlohmann::json ViewApi::bigram(const RequestParams& p) {
   ServedModel& served = model(p);
   const auto m = served.latest();
-  if (m->config.model.arch != Arch::kBigram)
-    throw ApiError(400, "model", "model: " + served.id() + " is not a bigram model");
+  if (!m->model->next_token_table())
+    throw ApiError(400, "model", "model: " + served.id() + " has no next-token table (" +
+                                     m->model->summary() + ")");
   const BigramTable t = about_text([&] { return bigram_table(*m, p.text_or("text", ""), "text"); });
   return {{"ids", t.ids},
           {"labels", t.labels},

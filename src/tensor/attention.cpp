@@ -42,22 +42,33 @@ DIKKAT_VECTOR_CLONES SoftmaxStats softmax_in_place(float* row, int64_t visible) 
   return {max_score, sum};
 }
 
+// One head's operands: rows of q, k and v, each `stride` floats after the one before.
+struct HeadView {
+  const float* q;
+  int64_t q_stride;
+  const float* k;
+  int64_t k_stride;
+  const float* v;
+  int64_t v_stride;
+};
+
 // One (batch, head) pair: tq query rows, tk key/value rows, and which keys each query sees.
 // Both masks keep a prefix of the keys, so query t sees keys [0, visible(t)), never none (the
 // op checks key lengths >= 1 and, when causal, tk >= tq).
 struct HeadTask {
   int64_t tq, tk, hs;
   bool causal;
-  int64_t key_length;  // keys >= key_length are padding
+  int64_t query_offset;  // causal: the key position of query 0
+  int64_t key_length;    // keys >= key_length are padding
   // Dropout: element (t, s) of the head's (tq, tk) mask is element mask_first + t * tk + s of
   // the whole (B,H,Tq,Tk) mask; p == 0 means none.
   float dropout_p;
   uint64_t mask_key;
   int64_t mask_first;
 
-  // The queries are the last tq positions of the key sequence: t sees s <= t + (tk - tq).
+  // Causal: query t is key position query_offset + t and sees the keys up to it.
   int64_t visible(int64_t t) const {
-    return causal ? std::min(key_length, t + tk - tq + 1) : key_length;
+    return causal ? std::min(key_length, query_offset + t + 1) : key_length;
   }
 };
 
@@ -99,12 +110,6 @@ void attention_table_forward(const HeadView& h, const HeadTask& a, float* probs,
 }
 
 }  // namespace
-
-void attention_head_forward(const HeadView& h, int64_t tq, int64_t past, int64_t head_size,
-                            float* probs, float* out, int64_t out_stride) {
-  const HeadTask task{tq, past + tq, head_size, true, past + tq, 0.0f, 0, 0};
-  attention_table_forward(h, task, probs, out, out_stride, nullptr);
-}
 
 // The tiled kernel, flash-attention style: for each (batch, head), queries and keys go in tiles
 // of kAttentionTile rows; a tile of scores S = Q Kᵀ / √hs is one small GEMM, the softmax is
@@ -308,6 +313,7 @@ struct AttentionPlan {
   SliceLayout q, k, v;
   int64_t b_len, tq, tk, channels, n_head, hs;
   bool causal;
+  int64_t query_offset;
   std::vector<int32_t> key_lengths;  // empty: no padding
   float dropout_p;
   uint64_t mask_key;
@@ -331,7 +337,7 @@ struct AttentionPlan {
   }
   HeadTask task(int64_t bh) const {
     const int64_t key_length = key_lengths.empty() ? tk : key_lengths[bh / n_head];
-    return {tq, tk, hs, causal, key_length, dropout_p, mask_key,
+    return {tq, tk, hs, causal, query_offset, key_length, dropout_p, mask_key,
             (first_row * n_head + bh) * tq * tk};
   }
 };
@@ -374,9 +380,11 @@ Var multi_head_attention(Graph& g, const ColumnSlice& q, const ColumnSlice& k, c
     throw Error("multi_head_attention: k has " + std::to_string(tk) + " positions, v has " +
                 std::to_string(vl.t_len));
   if (tk < 1) throw Error("multi_head_attention: no keys to attend to");
-  if (mask.causal && tk < tq)
-    throw Error("multi_head_attention: causal queries are the last of the keys, but there are " +
-                std::to_string(tq) + " queries and " + std::to_string(tk) + " keys");
+  const int64_t query_offset = mask.query_offset < 0 ? tk - tq : mask.query_offset;
+  if (mask.causal && (query_offset < 0 || query_offset + tq > tk))
+    throw Error("multi_head_attention: causal queries at key positions " +
+                std::to_string(query_offset) + ".." + std::to_string(query_offset + tq - 1) +
+                " do not fit " + std::to_string(tk) + " keys");
   if (!mask.key_lengths.empty() && int64_t(mask.key_lengths.size()) != b_len)
     throw Error("multi_head_attention: " + std::to_string(mask.key_lengths.size()) +
                 " key lengths for a batch of " + std::to_string(b_len));
@@ -398,6 +406,7 @@ Var multi_head_attention(Graph& g, const ColumnSlice& q, const ColumnSlice& k, c
                            n_head,
                            channels / n_head,
                            mask.causal,
+                           query_offset,
                            {mask.key_lengths.begin(), mask.key_lengths.end()},
                            use_dropout ? dropout_p : 0.0f,
                            use_dropout ? (*rng)() : 0,

@@ -103,12 +103,15 @@ struct ColumnSlice {
 
 // Which keys each query may see. Masked weights are exactly 0; every query sees at least one key.
 struct AttentionMask {
-  // Query t sees key s iff s <= t + (Tk - Tq): the queries are the last Tq positions of the key
-  // sequence (self-attention in training: Tk == Tq; a KV cache: Tk = past + Tq). Needs Tk >= Tq.
+  // Query t sees key s iff s <= query_offset + t: query t is key position query_offset + t.
   bool causal = false;
   // Per batch row: keys s >= key_lengths[b] are padding. Empty: none. Each must be in [1, Tk].
   // (`= {}` keeps `{.causal = true}` clear of GCC's -Wmissing-field-initializers.)
   std::span<const int32_t> key_lengths = {};
+  // Causal only: the key position of query 0. -1 (the default) means Tk - Tq, the queries are
+  // the last Tq keys (self-attention in training: Tk == Tq); a KV cache of capacity Tk holding
+  // `past` positions gives `past`.
+  int64_t query_offset = -1;
 };
 
 // q (B,Tq,C), k and v (B,Tk,C) as column slices, C = channels = n_head x head size; returns
@@ -131,21 +134,6 @@ Var multi_head_attention(Graph& g, const ColumnSlice& q, const ColumnSlice& k, c
 // GPT self-attention: qkv (B,T,3C) laid out [q | k | v] -> (B,T,C), causal.
 Var causal_attention(Graph& g, const Var& qkv, int64_t n_head, float dropout_p,
                      std::mt19937_64* rng);
-
-// The table kernel for one head, as the KV-cache decoder calls it. Queries are the rows
-// t = 0..tq-1 at absolute positions past+t; keys/values are rows s = 0..past+tq-1. probs
-// (tq, past+tq) receives the softmax weights (zeros above the causal diagonal); out row
-// t = sum_s probs[t,s] v[s]. Strides are in floats between consecutive rows.
-struct HeadView {
-  const float* q;
-  int64_t q_stride;
-  const float* k;
-  int64_t k_stride;
-  const float* v;
-  int64_t v_stride;
-};
-void attention_head_forward(const HeadView& h, int64_t tq, int64_t past, int64_t head_size,
-                            float* probs, float* out, int64_t out_stride);
 
 // ---- cross_entropy.cpp: negative log-likelihood of targets under softmax(logits) ---------------
 // logits (N,V), targets (N) -> scalar: the mean over rows of -log softmax(logits_i)[target_i].

@@ -75,9 +75,9 @@ TEST(BigramCommands, TrainGenerateEvalAndTheTable) {
   }
   EXPECT_NE(read_file(tmp.file("table.svg")).find("P(next | current)"), std::string::npos);
   expect_one_line_error(run_dikkat("attention --model " + m + " --text the"),
-                        "is a bigram model: it has no attention");
+                        "has no attention (a bigram table");
   const std::string gpt = shell_quote(testing::fixture_path("models/seed248"));
-  expect_one_line_error(run_dikkat("bigram --model " + gpt), "is not a bigram model");
+  expect_one_line_error(run_dikkat("bigram --model " + gpt), "has no next-token table");
   const auto i = run_dikkat("info --model " + m);
   ASSERT_EQ(i.exit_code, 0) << i.err;
   EXPECT_NE(i.out.find("token_embedding_table.weight"), std::string::npos);

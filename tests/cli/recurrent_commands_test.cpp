@@ -69,22 +69,25 @@ TEST_F(RecurrentCommands, TranslateScoreEvalAndInfo) {
     EXPECT_NE(i.out.find(name), std::string::npos) << name;
 }
 
-// attention --kind cross is the alignment Rnn::translation_pass computes for the same sentences.
+// attention --kind cross is the alignment Model::inspect traces for the same sentences.
 TEST_F(RecurrentCommands, AttentionShowsTheAlignment) {
   const LoadedModel m = load_model_dir(file("model"));
   const std::string source = "two three four", target = "iki üç dört";
-  const TranslationPass pass =
-      m.model->translation_pass(m.tokenizer.encode(source, "source"),
-                                m.tokenizer.encode(target, "target"), *m.tokenizer.end_of_text());
-  ASSERT_EQ(pass.attention.cross.size(), 1u);
-  EXPECT_TRUE(pass.attention.encoder.empty() && pass.attention.decoder_self.empty());
-  const Tensor& w = pass.attention.cross[0];  // (1, 1, target + 1, source + 1)
+  const std::vector<int32_t> source_ids = m.tokenizer.encode(source, "source");
+  const std::vector<int32_t> target_ids = m.tokenizer.encode(target, "target");
+  const ActivationTrace trace =
+      m.model->inspect({source_ids, target_ids, *m.tokenizer.end_of_text()});
+  const std::vector<AttentionKind> kinds = m.model->attention_kinds();
+  ASSERT_EQ(kinds.size(), 1u);
+  EXPECT_EQ(kinds[0].name, "cross");
+  ASSERT_EQ(kinds[0].layers(), 1);
+  const Tensor& w = trace.at(kinds[0].tables[0]);  // (1, target + 1, source + 1)
   const auto r = run_dikkat("attention --model " + model() + " --text " + shell_quote(source) +
                             " --target " + shell_quote(target) + " --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["tables"].size(), 1u);
-  const int64_t rows = w.size(2), cols = w.size(3);
+  const int64_t rows = w.size(1), cols = w.size(2);
   const auto& table = j["tables"][0]["weights"];
   ASSERT_EQ(int64_t(table.size()), rows);
   for (int64_t q = 0; q < rows; ++q) {
@@ -100,7 +103,7 @@ TEST_F(RecurrentCommands, AttentionShowsTheAlignment) {
   ASSERT_EQ(svg.exit_code, 0) << svg.err;
   EXPECT_NE(read_file(file("alignment.svg")).find("⟨end⟩"), std::string::npos);
   expect_one_line_error(run_dikkat("attention --model " + model() + " --text one --kind encoder"),
-                        "--kind encoder: a recurrent model has no self-attention");
+                        "--kind encoder: the model has attention of kinds cross only");
 }
 
 TEST_F(RecurrentCommands, TraceWalksTheRecurrentSteps) {
@@ -145,7 +148,7 @@ TEST_P(RecurrentVariants, TrainTranslateEvalAndAttention) {
   ASSERT_EQ(e.exit_code, 0) << e.err;
   const auto a = run_dikkat("attention --model " + m + " --text 'one two' --format json");
   if (flags.find("none") != std::string::npos) {
-    expect_one_line_error(a, "has no attention (attention none)");
+    expect_one_line_error(a, "has no attention (GRU, 2 encoder and 2 decoder layers, hidden 16, none attention");
   } else {
     ASSERT_EQ(a.exit_code, 0) << a.err;
     EXPECT_EQ(nlohmann::json::parse(a.out)["tables"].size(), 1u);

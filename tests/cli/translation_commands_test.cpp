@@ -84,27 +84,28 @@ TEST_F(TranslationCommands, ScoreEvalAndInfoWork) {
   EXPECT_NE(i.out.find("decoder.layers.0.encoder_attn.kv_proj.weight"), std::string::npos);
 }
 
-// attention's three views hold the model's own numbers: the tables of Model::translation_pass for
+// attention's three views hold the model's own numbers: the tables Model::inspect traces for
 // the same source and target, rows summing to 1, the decoder's causal cells exactly 0.
 TEST_F(TranslationCommands, AttentionViewsAreTheModelsOwnNumbers) {
   const LoadedModel m = load_model_dir(file("model"));
   const std::string source = "two three four", target = "iki üç dört";
   const int32_t end = *m.tokenizer.end_of_text();
-  const TranslationPass pass = m.model->translation_pass(m.tokenizer.encode(source, "source"),
-                                                         m.tokenizer.encode(target, "target"), end);
-  const std::pair<const char*, const std::vector<Tensor>*> kinds[] = {
-      {"encoder", &pass.attention.encoder},
-      {"decoder", &pass.attention.decoder_self},
-      {"cross", &pass.attention.cross}};
-  for (const auto& [kind, want] : kinds) {
+  const std::vector<int32_t> source_ids = m.tokenizer.encode(source, "source");
+  const std::vector<int32_t> target_ids = m.tokenizer.encode(target, "target");
+  const ActivationTrace trace = m.model->inspect({source_ids, target_ids, end});
+  std::vector<std::string> names;
+  for (const AttentionKind& k : m.model->attention_kinds()) names.push_back(k.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"encoder", "decoder", "cross"}));
+  for (const AttentionKind& k : m.model->attention_kinds()) {
+    const std::string kind = k.name;
     const auto r =
         run_dikkat("attention --model " + model() + " --text " + shell_quote(source) +
                    " --target " + shell_quote(target) + " --kind " + kind + " --format json");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["kind"], kind);
-    const Tensor& w = (*want)[0];  // (1, H, rows, cols)
-    const int64_t heads = w.size(1), rows = w.size(2), cols = w.size(3);
+    const Tensor& w = trace.at(k.tables[0]);  // (H, rows, cols)
+    const int64_t heads = w.size(0), rows = w.size(1), cols = w.size(2);
     ASSERT_EQ(int64_t(j["tables"].size()), heads);
     for (int64_t h = 0; h < heads; ++h)
       for (int64_t q = 0; q < rows; ++q) {
@@ -142,7 +143,7 @@ TEST_F(TranslationCommands, ProbsAndTraceFollowTheSourceAndTargetPrefix) {
   std::vector<std::string> names;
   for (const auto& s : tj["steps"]) names.push_back(s["name"]);
   ASSERT_FALSE(names.empty());
-  EXPECT_EQ(names.front(), "encoder.embed");
+  EXPECT_EQ(names.front(), "encoder.embed.token");
   EXPECT_EQ(names.back(), "logits");
   EXPECT_NE(std::find(names.begin(), names.end(), "decoder.h.0.cross_attn.weights"), names.end());
   EXPECT_TRUE(tj["translated"].get<bool>());
@@ -150,7 +151,7 @@ TEST_F(TranslationCommands, ProbsAndTraceFollowTheSourceAndTargetPrefix) {
                               "--svg " + file("trace.svg"));
   ASSERT_EQ(svg.exit_code, 0) << svg.err;
   const std::string drawn = read_file(file("trace.svg"));
-  for (const char* text : {"encoder.embed", "decoder.h.0.cross_attn.weights", "⟨start⟩", "⟨end⟩"})
+  for (const char* text : {"encoder.embed.sum", "decoder.h.0.cross_attn.weights", "⟨start⟩", "⟨end⟩"})
     EXPECT_NE(drawn.find(text), std::string::npos) << text;
 }
 

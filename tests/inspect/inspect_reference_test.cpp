@@ -1,6 +1,6 @@
 // The look-inside numbers against PyTorch on the same weights: attention tables of two trained
 // checkpoints (seed248 as the demo trains it, and shakespeare-cpu) through `dikkat attention`,
-// and every intermediate of `dikkat trace` / trace_forward. Fixtures come from
+// and every intermediate of `dikkat trace` / Model::inspect. Fixtures come from
 // tests/reference/make_inspect_fixtures.py and make_fixtures.py.
 #include <gtest/gtest.h>
 
@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "inspect/forward_trace.h"
 #include "io/safetensors.h"
 #include "nn/gpt.h"
 #include "test_support.h"
@@ -129,7 +128,7 @@ TEST_P(TraceOfEveryVariant, MatchesPyTorchIntermediates) {
   const std::vector<int32_t> input = file.i32("input");
   const int64_t t_len = file.entry("input").shape[1];
   const ActivationTrace trace =
-      trace_forward(model, std::span<const int32_t>(input.data(), size_t(t_len)));
+      model.inspect({std::span<const int32_t>(input.data(), size_t(t_len)), {}, -1});
   int64_t compared = 0;
   for (const auto& [name, entry] : file.entries()) {
     if (!name.starts_with("trace/")) continue;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "error.h"
 #include "io/safetensors.h"
 #include "test_support.h"
 
@@ -47,6 +48,40 @@ TEST_P(DecoderMatchesForward, AfterABlockOfPrompt) {
     if (t >= prompt) got = decoder->feed(ids[t]);
     for (int64_t j = 0; j < v; ++j)
       ASSERT_NEAR(got[j], want.data[t * v + j], 1e-5) << "position " << t << " token " << j;
+  }
+}
+
+// Several rows side by side: a shared prompt fed once, copied to three rows by select_rows, then
+// each row continued with its own tokens; every row's logits are those of its own sequence's full
+// forward. Dropping and reordering rows keeps each row's cache with it.
+TEST_P(DecoderMatchesForward, RowsSideBySide) {
+  auto model = testing::fixture_model<Gpt>(GetParam());
+  const int64_t ctx = model->config().context, v = model->config().vocab_size;
+  const int64_t prompt = ctx / 3, rows = 3;
+  std::vector<std::vector<int32_t>> seqs(rows);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < ctx; ++i)
+      seqs[r].push_back(int32_t(i < prompt ? (i * 3 + 2) % v : (i * (r + 2) + r) % v));
+  std::vector<Tensor> want;
+  for (const auto& s : seqs) want.push_back(full_forward(*model, s));
+  const auto decoder = model->decoder();
+  decoder->feed(std::span<const int32_t>(seqs[0]).first(prompt));
+  decoder->select_rows(std::vector<int32_t>(rows, 0));
+  ASSERT_EQ(decoder->rows(), rows);
+  std::vector<int32_t> order = {0, 1, 2};  // which sequence each decoder row follows
+  for (int64_t t = prompt; t < ctx; ++t) {
+    if (t == prompt + 2) {  // drop sequence 1 and swap the others
+      decoder->select_rows(std::vector<int32_t>{2, 0});
+      order = {2, 0};
+      EXPECT_THROW(decoder->feed(std::vector<int32_t>{1, 2, 3}), Error);  // 3 tokens, 2 rows
+    }
+    std::vector<int32_t> step;
+    for (int32_t s : order) step.push_back(seqs[size_t(s)][size_t(t)]);
+    const std::span<const float> got = decoder->feed(step);
+    for (size_t r = 0; r < order.size(); ++r)
+      for (int64_t j = 0; j < v; ++j)
+        ASSERT_NEAR(got[r * v + j], want[size_t(order[r])].data[t * v + j], 1e-5)
+            << "row " << r << " position " << t;
   }
 }
 

@@ -34,20 +34,27 @@ class RnnMatchesPyTorch : public ::testing::TestWithParam<const char*> {};
 TEST_P(RnnMatchesPyTorch, LogitsLossEveryGradientAndTheAlignment) {
   Fixture f = load_fixture(GetParam());
   Graph g;
-  Tensor alignment;
-  testing::expect_logits_loss_and_gradients(f, g,
-                                            f.model->forward(g, f.batch, nullptr, &alignment));
-  const bool attends = f.model->config().attention != RecurrentAttention::kNone;
+  testing::expect_logits_loss_and_gradients(f, g, f.model->forward(g, f.batch, nullptr));
+  const std::vector<AttentionKind> kinds = f.model->attention_kinds();
+  const bool attends = !kinds.empty();
   ASSERT_EQ(f.file.entries().count("alignment") > 0, attends);
   EXPECT_EQ(f.file.entries().size(), 2 * f.model->parameters().size() + 6 + (attends ? 1 : 0));
   if (!attends) return;
-  expect_close(alignment, f.file.f32("alignment"), 1e-5f, "alignment");
-  // Padding gets nothing: columns at or past a source's length are exactly 0.
-  const int64_t T = alignment.size(1), S = alignment.size(2);
-  for (int64_t b = 0; b < f.batch.rows; ++b)
+  ASSERT_EQ(kinds.size(), 1u);
+  ASSERT_EQ(kinds[0].layers(), 1);
+  // Each row traced alone: its alignment (one head's table) is PyTorch's, and padding gets
+  // nothing (columns at or past the source's length are exactly 0).
+  for (int64_t b = 0; b < f.batch.rows; ++b) {
+    const ActivationTrace trace = testing::trace_of_row(f, b);
+    Tensor want = testing::row_of(f.file.f32("alignment"), b);
+    want.shape.insert(want.shape.begin(), 1);
+    const Tensor& got = trace.at(kinds[0].tables[0]);
+    expect_close(got, want, 1e-5f, "alignment of row " + std::to_string(b));
+    const int64_t T = got.size(1), S = got.size(2);
     for (int64_t t = 0; t < T; ++t)
-      for (int64_t s = f.batch.source_lengths[b]; s < S; ++s)
-        ASSERT_EQ(alignment.data[(b * T + t) * S + s], 0.0f);
+      for (int64_t s = f.batch.source_lengths[size_t(b)]; s < S; ++s)
+        ASSERT_EQ(got.data[t * S + s], 0.0f);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, RnnMatchesPyTorch, ::testing::ValuesIn(kFixtures));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "error.h"
@@ -36,27 +37,29 @@ TEST_P(Seq2seqMatchesPyTorch, LogitsLossAndEveryGradient) {
                                          size_t(f.model->config().n_encoder_layer));
 }
 
+// Each row of the padded batch traced alone: every table of every kind the model declares is
+// PyTorch's for that row, and padding gets nothing (cross and encoder columns at or past the
+// source's length are exactly 0).
 TEST_P(Seq2seqMatchesPyTorch, EveryAttentionTable) {
   Fixture f = load_fixture(GetParam());
-  Graph g = Graph::inference();
-  TranslationAttention weights;
-  f.model->forward(g, f.batch, nullptr, &weights);
-  auto compare = [&](const std::vector<Tensor>& got, const std::string& kind) {
-    for (size_t i = 0; i < got.size(); ++i)
-      expect_close(got[i], f.file.f32("weights/" + kind + "." + std::to_string(i)), 1e-5f,
-                   kind + " layer " + std::to_string(i));
-  };
-  compare(weights.encoder, "encoder");
-  compare(weights.decoder_self, "decoder_self");
-  compare(weights.cross, "cross");
-  // Padding gets nothing: cross-attention columns at or past a source's length are exactly 0.
-  const Tensor& cross = weights.cross[0];
-  const int64_t H = cross.size(1), T = cross.size(2), S = cross.size(3);
-  for (int64_t b = 0; b < f.batch.rows; ++b)
-    for (int64_t h = 0; h < H; ++h)
-      for (int64_t t = 0; t < T; ++t)
-        for (int64_t s = f.batch.source_lengths[b]; s < S; ++s)
-          ASSERT_EQ(cross.data[((b * H + h) * T + t) * S + s], 0.0f);
+  const std::map<std::string, std::string> fixture_names = {
+      {"encoder", "encoder"}, {"decoder", "decoder_self"}, {"cross", "cross"}};
+  for (int64_t b = 0; b < f.batch.rows; ++b) {
+    const ActivationTrace trace = testing::trace_of_row(f, b);
+    for (const AttentionKind& kind : f.model->attention_kinds())
+      for (int64_t l = 0; l < kind.layers(); ++l) {
+        const std::string what = kind.name + " layer " + std::to_string(l) + " row " + std::to_string(b);
+        const Tensor want = testing::row_of(
+            f.file.f32("weights/" + fixture_names.at(kind.name) + "." + std::to_string(l)), b);
+        const Tensor& got = trace.at(kind.tables[size_t(l)]);
+        expect_close(got, want, 1e-5f, what);
+        if (kind.keys != Sequence::kInput) continue;
+        const int64_t rows = got.size(0) * got.size(1), S = got.size(2);
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t s = f.batch.source_lengths[size_t(b)]; s < S; ++s)
+            ASSERT_EQ(got.data[r * S + s], 0.0f) << what;
+      }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Seq2seqMatchesPyTorch,

@@ -37,6 +37,36 @@ TranslationFixture<M> load_translation_fixture(const std::string& name) {
   return {std::move(file), std::move(model), std::move(b)};
 }
 
+// Row `r` of a padded batch as a batch of one, padding kept.
+inline Batch batch_row(const Batch& b, int64_t r) {
+  Batch one;
+  one.rows = 1;
+  one.time = b.time;
+  one.source_time = b.source_time;
+  one.inputs.assign(b.inputs.begin() + r * b.time, b.inputs.begin() + (r + 1) * b.time);
+  one.targets.assign(b.targets.begin() + r * b.time, b.targets.begin() + (r + 1) * b.time);
+  one.source.assign(b.source.begin() + r * b.source_time,
+                    b.source.begin() + (r + 1) * b.source_time);
+  one.source_lengths = {b.source_lengths[size_t(r)]};
+  return one;
+}
+
+// The model's trace of row `r` of the fixture's batch: the attention tables of that row.
+template <typename M>
+ActivationTrace trace_of_row(const TranslationFixture<M>& f, int64_t r) {
+  ActivationTrace trace;
+  Graph g = Graph::inference();
+  f.model->forward(g, batch_row(f.batch, r), nullptr, &trace);
+  return trace;
+}
+
+// Row `r` of a (B, ...) tensor, its first axis dropped.
+inline Tensor row_of(const Tensor& t, int64_t r) {
+  Tensor out(std::vector<int64_t>(t.shape.begin() + 1, t.shape.end()));
+  std::copy_n(t.ptr() + r * out.numel(), out.numel(), out.ptr());
+  return out;
+}
+
 // Every element within `tolerance`, absolute or (ten times) relative to PyTorch's value.
 inline void expect_close(const Tensor& got, const Tensor& want, float tolerance,
                          const std::string& what) {

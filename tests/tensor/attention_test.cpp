@@ -350,6 +350,46 @@ TEST(AttentionArguments, InvalidOnesAreRejected) {
   const Var no_keys = make_var(Tensor({2, 0, 16}), false);
   EXPECT_THROW(call({q, 0}, {no_keys, 0}, {no_keys, 8}, {}), Error);
   EXPECT_NO_THROW(call({q, 0}, {kv, 0}, {kv, 0}, {}));  // k == v: same columns
+  EXPECT_THROW(call({q, 0}, {kv, 0}, {kv, 8}, {true, {}, 3}), Error);  // queries 3..5 of 5 keys
+}
+
+// A KV cache: the queries are positions past.. of a longer key tensor whose rows past the
+// filled ones hold anything; with query_offset and key lengths the output equals attention over
+// exactly the filled keys.
+TEST(AttentionOverACache, EqualsAttentionOverTheFilledKeys) {
+  std::mt19937_64 rng(11);
+  const int64_t past = 4, n = 3, capacity = 12, C = 8;
+  const Var q = make_var(random_tensor({2, n, C}, rng), false);
+  const Var cache = make_var(random_tensor({2, capacity, 2 * C}, rng), false);
+  Tensor filled({2, past + n, 2 * C});
+  for (int64_t b = 0; b < 2; ++b)
+    std::copy_n(cache->value.ptr() + b * capacity * 2 * C, (past + n) * 2 * C,
+                filled.ptr() + b * (past + n) * 2 * C);
+  const Var kv = make_var(std::move(filled), false);
+  Graph g = Graph::inference();
+  const std::vector<int32_t> lengths(2, int32_t(past + n));
+  for (const bool with_weights : {false, true}) {
+    Tensor w_cache, w_filled;
+    const Var got = multi_head_attention(g, {q, 0}, {cache, 0}, {cache, C}, C, 2,
+                                         {.causal = true, .key_lengths = lengths, .query_offset = past},
+                                         0.0f, nullptr, with_weights ? &w_cache : nullptr);
+    const Var want = multi_head_attention(g, {q, 0}, {kv, 0}, {kv, C}, C, 2, {.causal = true},
+                                          0.0f, nullptr, with_weights ? &w_filled : nullptr);
+    for (int64_t i = 0; i < want->value.numel(); ++i)
+      ASSERT_NEAR(got->value.data[i], want->value.data[i], 1e-6f) << i;
+    if (!with_weights) continue;
+    // Query t (position past + t) weighs keys 0..past+t; the unfilled ones get exactly 0.
+    for (int64_t bh = 0; bh < 4; ++bh)
+      for (int64_t t = 0; t < n; ++t)
+        for (int64_t s = 0; s < capacity; ++s) {
+          const float w = w_cache.data[(bh * n + t) * capacity + s];
+          if (s > past + t) {
+            ASSERT_EQ(w, 0.0f);
+          } else {
+            ASSERT_NEAR(w, w_filled.data[(bh * n + t) * (past + n) + s], 1e-6f);
+          }
+        }
+  }
 }
 
 }  // namespace

@@ -42,3 +42,26 @@ test('trace steps show the API numbers', { skip: reason ?? false, timeout: 12000
     await server.stop();
   }
 });
+
+test('a Turkish page describes every step in Turkish', { skip: reason ?? false, timeout: 120000 }, async () => {
+  const server = await startServer([join(FIXTURES, 'shakespeare-cpu')]);
+  const browser = await launch();
+  const { page, outside, errors } = await guardedPage(browser, server.host, { locale: 'tr-TR' });
+  try {
+    const text = 'O Romeo';
+    await page.goto(viewUrl(server.url, { view: 'trace', text }));
+    const trace = await api(server, '/api/trace', { model: 'm0', text });
+    await page.locator('[data-testid="trace-steps"] li').first().waitFor({ timeout: 20000 });
+    const shown = await page.$$eval('[data-testid="trace-steps"] li .muted', (items) => items.map((d) => d.textContent));
+    assert.equal(shown.length, trace.steps.length);
+    trace.steps.forEach((step, i) => {
+      assert.ok(step.description_tr && step.description_tr !== step.description, `${step.name} has its own Turkish line`);
+      assert.equal(shown[i], step.description_tr, step.name);
+    });
+    assert.deepEqual(outside, [], 'no request left the server');
+    assert.deepEqual(errors, [], 'no script errors');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

@@ -4,9 +4,14 @@
 import { h } from '../dom.js';
 import { get, floats } from '../api.js';
 import { signedScale, legend } from '../colors.js';
-import { t, percent } from '../i18n.js';
+import { t, percent, language } from '../i18n.js';
 import { matrixFigure, formatValue } from '../matrix.js';
 import { panel, fill, labelled, switcher } from '../ui.js';
+
+/** A step's one-line description in the page's language (the server sends English and Turkish). */
+function describe(step) {
+  return (language() === 'tr' && step.description_tr) || step.description;
+}
 
 const CUT_ROWS = 12;
 const CUT_COLS = 12;
@@ -121,7 +126,7 @@ function stepDetail(step, answer) {
     bodyHost.append(body.element);
   }
   return panel(`${step.name} [${shape.join(' × ')}]`, h('div', {},
-    h('p', { class: 'muted', text: step.description }), picker, bodyHost),
+    h('p', { class: 'muted', text: describe(step) }), picker, bodyHost),
   { save: { figure: () => body.figure(), name: `trace-${step.name}` }, testid: 'trace-step' });
 }
 
@@ -153,7 +158,7 @@ export const traceView = {
       for (const step of trace.steps) {
         const item = h('li', { 'data-testid': `step-${step.name}`, tabindex: 0 },
           h('code', { text: step.name }), h('span', { class: 'shape', text: `[${step.shape.join(' × ')}]` }),
-          h('div', { class: 'muted', text: step.description }));
+          h('div', { class: 'muted', text: describe(step) }));
         item.addEventListener('click', () => open(step, item));
         item.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(step, item); });
         list.append(item);
