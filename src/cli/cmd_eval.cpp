@@ -12,6 +12,8 @@
 #include "run/checkpoint.h"
 #include "tensor/ops.h"
 #include "train/dataset.h"
+#include "train/masked_lm_data.h"
+#include "train/masked_lm_score.h"
 #include "train/translation_task.h"
 
 namespace dikkat {
@@ -20,9 +22,49 @@ namespace {
 
 struct EvalArgs {
   std::string model, data;
+  uint64_t mask_seed = 1234;
   bool json = false;
   int threads = 1;
 };
+
+// A masked language model on a text's examples, masked as in training from a fixed seed: the
+// loss over masked tokens and top-1 / top-5 accuracy, with the unigram baseline beside them.
+void eval_masked_lm(const EvalArgs& a, const LoadedModel& m) {
+  const MaskedLmTokens tokens = masked_lm_tokens(m.tokenizer, a.model + "/tokenizer.json");
+  const std::string text = read_training_text(a.data);
+  const int64_t context = m.config.model.context;
+  const std::vector<std::vector<int32_t>> examples =
+      m.config.train.examples == "windows"
+          ? window_examples(m.tokenizer.encode(text, a.data), context, tokens)
+          : line_examples(m.tokenizer, text, context, tokens, a.data);
+  if (examples.empty()) throw Error(a.data + ": no examples (every line is empty)");
+  const MaskedLmScore s = score_masked_lm(*m.model, examples, m.config.train.mask_fraction,
+                                          tokens, a.mask_seed, 32, a.json ? "" : "evaluating");
+  if (a.json) {
+    std::printf("%s\n", nlohmann::json{{"model", a.model},
+                                       {"data", a.data},
+                                       {"examples", s.examples},
+                                       {"masked", s.masked},
+                                       {"mask_seed", a.mask_seed},
+                                       {"loss", s.loss},
+                                       {"top1", s.top1},
+                                       {"top5", s.top5},
+                                       {"unigram_loss", s.unigram_loss},
+                                       {"unigram_top1", s.unigram_top1},
+                                       {"unigram_top5", s.unigram_top5}}
+                            .dump()
+                            .c_str());
+    return;
+  }
+  std::printf(
+      "%s on %s (%lld examples, %lld masked tokens, mask seed %llu)\n"
+      "                  model   unigram baseline\n"
+      "  loss (nats)  %9.4f  %9.4f\n  top-1        %8.2f%%  %8.2f%%\n"
+      "  top-5        %8.2f%%  %8.2f%%\n",
+      a.model.c_str(), a.data.c_str(), (long long)s.examples, (long long)s.masked,
+      (unsigned long long)a.mask_seed, s.loss, s.unigram_loss, 100 * s.top1, 100 * s.unigram_top1,
+      100 * s.top5, 100 * s.unigram_top5);
+}
 
 // A translation model's loss on sentence pairs (source<TAB>target, as in training): the mean
 // negative log-likelihood per target token, end tokens included, and its perplexity.
@@ -51,10 +93,8 @@ void eval_translation(const EvalArgs& a, const LoadedModel& m) {
       a.model.c_str(), a.data.c_str(), (long long)n, (long long)tokens, loss, std::exp(loss));
 }
 
-void run_eval(const EvalArgs& a) {
-  apply_threads(a.threads);
-  LoadedModel m = load_model_dir(a.model);
-  if (m.model->task() == ModelTask::kTranslation) return eval_translation(a, m);
+// A language model's loss on a text: every token after the first predicted once.
+void eval_language_model(const EvalArgs& a, const LoadedModel& m) {
   const std::vector<int32_t> tokens = m.tokenizer.encode(read_training_text(a.data), a.data);
   const int64_t t = m.config.model.context;
   if (int64_t(tokens.size()) < 2) throw Error(a.data + ": needs at least two characters");
@@ -108,6 +148,19 @@ void run_eval(const EvalArgs& a) {
   }
 }
 
+void run_eval(const EvalArgs& a) {
+  apply_threads(a.threads);
+  const LoadedModel m = load_model_dir(a.model);
+  switch (m.model->task()) {
+    case ModelTask::kTranslation:
+      return eval_translation(a, m);
+    case ModelTask::kMaskedLanguageModel:
+      return eval_masked_lm(a, m);
+    case ModelTask::kLanguageModel:
+      return eval_language_model(a, m);
+  }
+}
+
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
@@ -116,8 +169,12 @@ void add_eval_command(CLI::App& app) {
       app.add_subcommand("eval", "loss, perplexity, bits per token and per byte on a text");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--data", args->data,
-                  "UTF-8 text to score (source<TAB>target pairs for a translation model)")
+                  "UTF-8 text to score (source<TAB>target pairs for a translation model; for a "
+                  "masked language model, lines masked as in training)")
       ->required();
+  cmd->add_option("--mask-seed", args->mask_seed,
+                  "masked language models: the seed of the masking, so scores compare")
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "print one JSON object instead of text");
   add_threads_option(*cmd, args->threads);
   cmd->callback([args] { run_eval(*args); });

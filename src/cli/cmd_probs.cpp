@@ -13,6 +13,7 @@
 #include "draw/bar_chart_svg.h"
 #include "draw/terminal_heatmap.h"
 #include "error.h"
+#include "inspect/fill_mask.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
 #include "inspect/token_labels.h"
@@ -54,6 +55,11 @@ void run_probs(ProbsArgs a) {
     const std::span<const float> last = t.last_logits();
     logits.assign(last.begin(), last.end());
     after = "\"" + a.target + "\" translating \"" + a.text + "\"";
+  } else if (model.model->task() == ModelTask::kMaskedLanguageModel) {
+    const InspectedText t = inspect_text(model, a.text, a.target);
+    const std::span<const float> at_mask = first_mask_logits(t, model.tokenizer, "--text");
+    logits.assign(at_mask.begin(), at_mask.end());
+    after = "\"" + a.text + "\", at its first [MASK]";
   } else {
     if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model");
     const ModelText mt = window_of(std::move(model), a.text, dropped);

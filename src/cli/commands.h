@@ -16,6 +16,7 @@ void add_embeddings_command(CLI::App& app);
 void add_probs_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
 void add_bigram_command(CLI::App& app);
+void add_fill_command(CLI::App& app);
 void add_tokenizer_command(CLI::App& app);
 // Translation quality: BLEU and chrF as sacreBLEU computes them.
 void add_score_command(CLI::App& app);

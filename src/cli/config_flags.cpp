@@ -115,6 +115,18 @@ void ConfigFlags::add_to(CLI::App& cmd, bool with_train_fields) {
           [](RunConfig& c, const I& v) { c.train.save_every = v; });
   flag<I>(cmd, "--sample-tokens", "length of the sample printed at each evaluation",
           [](RunConfig& c, const I& v) { c.train.sample_tokens = v; });
+  flag<I>(cmd, "--snapshot-every",
+          "also keep the weights every N steps in snapshots/step_N.safetensors, for attention "
+          "--step and the page's training-step slider (weights only: each costs the size of "
+          "model.safetensors, 4 bytes per parameter)",
+          [](RunConfig& c, const I& v) { c.train.snapshot_every = v; });
+  flag<float>(cmd, "--mask-fraction",
+              "masked language models: the share of tokens chosen for prediction (BERT's 0.15)",
+              [](RunConfig& c, const float& v) { c.train.mask_fraction = v; });
+  flag<std::string>(cmd, "--examples",
+                    "masked language models: lines (each line of the text an example) or "
+                    "windows (the token stream cut to the context)",
+                    [](RunConfig& c, const std::string& v) { c.train.examples = v; });
   flag<std::string>(cmd, "--precision",
                     "matrix multiplies in fp32 (default) or bf16 (mixed precision: fp32 master "
                     "weights and accumulation; fp32 on CPUs without bf16 instructions)",

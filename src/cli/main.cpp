@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   dikkat::add_probs_command(app);
   dikkat::add_plot_command(app);
   dikkat::add_bigram_command(app);
+  dikkat::add_fill_command(app);
   dikkat::add_tokenizer_command(app);
   dikkat::add_score_command(app);
   dikkat::add_translate_command(app);

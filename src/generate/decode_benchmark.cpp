@@ -24,7 +24,9 @@ DecodeTiming time_decoding(const Model& model, int64_t prompt_tokens, int64_t ne
   t.prompt_seconds = t.generate_seconds = 1e30;
   using clock = std::chrono::steady_clock;
   const auto decoder_ptr = model.decoder();
-  if (!decoder_ptr) throw Error("an encoder-decoder model translates; use dikkat translate");
+  if (!decoder_ptr)
+    throw Error("the model does not continue text (" + model.summary() +
+                "): the decoding benchmark needs a language model");
   IncrementalDecoder& decoder = *decoder_ptr;
   for (int run = 0; run <= repeats; ++run) {
     decoder.reset();

@@ -13,7 +13,9 @@ std::vector<int32_t> generate_tokens(const Model& model, const std::vector<int32
                                      int32_t stop_token) {
   if (prompt.empty()) throw Error("prompt is empty: give at least one character");
   const auto decoder_ptr = model.decoder();
-  if (!decoder_ptr) throw Error("an encoder-decoder model translates; use dikkat translate");
+  if (!decoder_ptr)
+    throw Error("the model does not continue text (" + model.summary() +
+                "): use dikkat translate for a translator, dikkat fill for a masked language model");
   IncrementalDecoder& decoder = *decoder_ptr;
   const int64_t context = decoder.capacity();
   std::vector<int32_t> text = prompt;

@@ -9,15 +9,37 @@ namespace dikkat {
 
 namespace {
 
+// A masked language model reads [MASK] (and its other special tokens) in a text; every other
+// model reads a text as it is.
 std::vector<int32_t> encode_nonempty(const LoadedModel& model, const std::string& text,
                                      const std::string& name) {
   if (text.empty()) throw Error(name + " must not be empty");
+  if (model.model->task() == ModelTask::kMaskedLanguageModel)
+    return model.tokenizer.encode_with_special(text, name);
   return model.tokenizer.encode(text, name);
 }
 
 void name_tokens(const LoadedModel& model, TextTokens& t) {
   for (int32_t id : t.ids) t.tokens.push_back(model.tokenizer.decode_one(id));
   t.labels = visible_tokens(t.tokens);
+}
+
+// A masked language model's input as it was trained: [CLS] text [SEP].
+TextTokens masked_lm_input(const LoadedModel& model, const std::string& text,
+                           const std::string& name) {
+  const auto cls = model.tokenizer.special_id(kClsToken);
+  const auto sep = model.tokenizer.special_id(kSepToken);
+  if (!cls || !sep) throw Error("the model's vocabulary has no [CLS] and [SEP]");
+  TextTokens t{encode_nonempty(model, text, name), {}, {}};
+  const int64_t context = model.config.model.context;
+  if (int64_t(t.ids.size()) + 2 > context)
+    throw Error(name + ": " + std::to_string(t.ids.size()) +
+                " tokens with [CLS] and [SEP] exceed the model's context of " +
+                std::to_string(context) + "; give a shorter text");
+  t.ids.insert(t.ids.begin(), *cls);
+  t.ids.push_back(*sep);
+  name_tokens(model, t);
+  return t;
 }
 
 }  // namespace
@@ -82,9 +104,9 @@ InspectedText inspect_text(const LoadedModel& model, const std::string& text,
   const Tokenizer& tok = model.tokenizer;
   const int64_t context = model.config.model.context;
   if (!translates(model)) {
-    if (!target.empty())
-      throw Error(names.target + ": the model is a language model, not a translator");
-    t.input = text_tokens(model, text, names.text);
+    if (!target.empty()) throw Error(names.target + ": the model is not a translator");
+    const bool masked = model.model->task() == ModelTask::kMaskedLanguageModel;
+    t.input = masked ? masked_lm_input(model, text, names.text) : text_tokens(model, text, names.text);
     t.text_ids = t.input.ids;
     t.trace = model.model->inspect({t.input.ids, {}, -1});
     return t;

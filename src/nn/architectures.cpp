@@ -1,5 +1,6 @@
 #include "nn/architectures.h"
 
+#include "nn/bert.h"
 #include "nn/bigram.h"
 #include "nn/gpt.h"
 #include "nn/model_task.h"
@@ -18,6 +19,8 @@ std::unique_ptr<Model> make_model(const ModelConfig& config) {
       return std::make_unique<Rnn>(config);
     case Arch::kBigram:
       return std::make_unique<Bigram>(config);
+    case Arch::kBert:
+      return std::make_unique<Bert>(config);
   }
   return nullptr;  // every Arch is handled above; the compiler warns when one is added
 }
@@ -30,6 +33,8 @@ ModelTask task_of(Arch arch) {
     case Arch::kSeq2seq:
     case Arch::kRnn:
       return ModelTask::kTranslation;
+    case Arch::kBert:
+      return ModelTask::kMaskedLanguageModel;
   }
   return ModelTask::kLanguageModel;  // every Arch is handled above
 }

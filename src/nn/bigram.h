@@ -22,6 +22,9 @@ class Bigram final : public Model {
   // ids (B,T) -> logits (B,T,V)
   Var logits(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t time) const;
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
+  Var batch_logits(Graph& g, const Batch& b) const override {
+    return logits(g, b.inputs, b.rows, b.time);
+  }
   std::unique_ptr<IncrementalDecoder> decoder() const override;
   std::vector<AttentionKind> attention_kinds() const override { return {}; }
   ActivationTrace inspect(const InspectionInput& input) const override;

@@ -36,6 +36,9 @@ class Gpt final : public Model {
   Var forward_cached(Graph& g, std::span<const int32_t> ids, int64_t n, KvCache& cache) const;
 
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
+  Var batch_logits(Graph& g, const Batch& b) const override {
+    return forward(g, b.inputs, b.rows, b.time, nullptr);
+  }
   std::unique_ptr<IncrementalDecoder> decoder() const override;
   std::vector<AttentionKind> attention_kinds() const override;
   ActivationTrace inspect(const InspectionInput& input) const override;

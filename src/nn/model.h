@@ -31,6 +31,9 @@ struct Batch {
   std::vector<int32_t> inputs, targets;
   int64_t source_time = 0;
   std::vector<int32_t> source, source_lengths;
+  // A masked language model's batch of right-padded examples: each row's real length (empty:
+  // no padding).
+  std::vector<int32_t> lengths;
 };
 
 // One sentence pair as a batch of one row, as the look-inside commands run it: the source with
@@ -59,6 +62,9 @@ class Model {
   // Mean cross-entropy of the batch's targets. Dropout draws from `dropout_rng` when it is given
   // and `g` records; otherwise the model runs deterministically.
   virtual Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const = 0;
+  // The logits (rows, time, V) of every position of the batch, without dropout: what the loss
+  // scores (evaluations that need more than the loss, such as a masked LM's top-5 accuracy).
+  virtual Var batch_logits(Graph& g, const Batch& batch) const = 0;
   // What it is trained to do (nn/model_task.h): it decides the data and the views it has.
   ModelTask task() const { return task_of(config_.arch); }
   // Language models continue a text (generate, probs); others return null.

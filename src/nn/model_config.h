@@ -15,7 +15,7 @@
 
 namespace dikkat {
 
-enum class Arch { kGpt, kSeq2seq, kRnn, kBigram };
+enum class Arch { kGpt, kSeq2seq, kRnn, kBigram, kBert };
 enum class Positions { kLearned, kSinusoidal };  // a trained table, or fixed sinusoids
 enum class NormPlacement { kPre, kPost };        // x + f(LN(x)), or LN(x + f(x))
 // How a recurrent decoder reads the source: only the encoder's final states (Cho et al.), or a
@@ -25,7 +25,8 @@ enum class RecurrentAttention { kNone, kBahdanau, kLuong };
 
 inline constexpr std::array kArchNames = {
     EnumName<Arch>{Arch::kGpt, "gpt"}, EnumName<Arch>{Arch::kSeq2seq, "seq2seq"},
-    EnumName<Arch>{Arch::kRnn, "rnn"}, EnumName<Arch>{Arch::kBigram, "bigram"}};
+    EnumName<Arch>{Arch::kRnn, "rnn"}, EnumName<Arch>{Arch::kBigram, "bigram"},
+    EnumName<Arch>{Arch::kBert, "bert"}};
 inline constexpr std::array kActivationNames = {EnumName<Activation>{Activation::kGelu, "gelu"},
                                                 EnumName<Activation>{Activation::kRelu, "relu"},
                                                 EnumName<Activation>{Activation::kTanh, "tanh"}};

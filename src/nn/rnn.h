@@ -62,6 +62,7 @@ class Rnn final : public Model {
   Var forward(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng,
               ActivationTrace* trace = nullptr) const;
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
+  Var batch_logits(Graph& g, const Batch& b) const override { return forward(g, b, nullptr); }
   std::unique_ptr<TranslationDecoder> translation_decoder() const override;
   std::vector<AttentionKind> attention_kinds() const override;
   ActivationTrace inspect(const InspectionInput& input) const override;

@@ -43,6 +43,7 @@ class Seq2seq final : public Model {
   // Mean cross-entropy over the real (non-padding) target tokens; label smoothing applies while
   // training (a dropout stream is given), so evaluation reports the plain negative log-likelihood.
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
+  Var batch_logits(Graph& g, const Batch& b) const override { return forward(g, b, nullptr); }
   std::unique_ptr<TranslationDecoder> translation_decoder() const override;
   std::vector<AttentionKind> attention_kinds() const override;
   ActivationTrace inspect(const InspectionInput& input) const override;

@@ -35,7 +35,11 @@ void TrainConfig::validate() const {
           "beta1 and beta2 must be in [0, 1)");
   require(weight_decay >= 0.0f && grad_clip >= 0.0f, "weight_decay and grad_clip must be >= 0");
   require(val_fraction > 0.0f && val_fraction < 1.0f, "val_fraction must be in (0, 1)");
-  require(eval_every >= 0 && save_every >= 0, "eval_every and save_every must be >= 0");
+  require(eval_every >= 0 && save_every >= 0 && snapshot_every >= 0,
+          "eval_every, save_every and snapshot_every must be >= 0");
+  require(mask_fraction > 0.0f && mask_fraction < 1.0f, "mask_fraction must be in (0, 1)");
+  require(examples == "lines" || examples == "windows",
+          "examples must be lines or windows, got '" + examples + "'");
   require(eval_batches >= 1, "eval_batches must be at least 1");
   require(sample_tokens >= 0, "sample_tokens must be >= 0");
   require(init_std > 0.0f, "init_std must be positive");
@@ -52,6 +56,8 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"skip_bad_lines", c.skip_bad_lines},
        {"batch_tokens", c.batch_tokens},
        {"eval_sentences", c.eval_sentences},
+       {"mask_fraction", json_number(c.mask_fraction)},
+       {"examples", c.examples},
        {"tokenizer", c.tokenizer},
        {"init_from", c.init_from},
        {"init_from_step", c.init_from_step},
@@ -72,6 +78,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"eval_every", c.eval_every},
        {"eval_batches", c.eval_batches},
        {"save_every", c.save_every},
+       {"snapshot_every", c.snapshot_every},
        {"sample_tokens", c.sample_tokens},
        {"init_std", json_number(c.init_std)},
        {"precision", c.precision},
@@ -88,6 +95,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   read_json_field(j, "skip_bad_lines", c.skip_bad_lines, "train config");
   read_json_field(j, "batch_tokens", c.batch_tokens, "train config");
   read_json_field(j, "eval_sentences", c.eval_sentences, "train config");
+  read_json_field(j, "mask_fraction", c.mask_fraction, "train config");
+  read_json_field(j, "examples", c.examples, "train config");
   read_json_field(j, "tokenizer", c.tokenizer, "train config");
   read_json_field(j, "init_from", c.init_from, "train config");
   read_json_field(j, "init_from_step", c.init_from_step, "train config");
@@ -108,6 +117,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   read_json_field(j, "eval_every", c.eval_every, "train config");
   read_json_field(j, "eval_batches", c.eval_batches, "train config");
   read_json_field(j, "save_every", c.save_every, "train config");
+  read_json_field(j, "snapshot_every", c.snapshot_every, "train config");
   read_json_field(j, "sample_tokens", c.sample_tokens, "train config");
   read_json_field(j, "init_std", c.init_std, "train config");
   read_json_field(j, "precision", c.precision, "train config");

@@ -18,6 +18,11 @@ struct TrainConfig {
   bool skip_bad_lines = false;
   int64_t batch_tokens = 4096;
   int64_t eval_sentences = 200;
+  // Masked language models only: the share of tokens chosen for prediction (BERT's 15%), and
+  // what an example is: a line of the text ("lines") or a window of the token stream
+  // ("windows"). eval_sentences also bounds the validation examples scored for accuracy.
+  float mask_fraction = 0.15f;
+  std::string examples = "lines";
   // "text": the characters of the data; "seed": seed 003's alphabet; "bpe:N": a byte-level BPE
   // of N tokens learned from the data; anything else: a tokenizer file (tokenizer.json or
   // .tiktoken).
@@ -46,6 +51,9 @@ struct TrainConfig {
   int64_t eval_every = 250;   // 0 turns periodic evaluation off (the final one still runs)
   int64_t eval_batches = 20;
   int64_t save_every = 0;       // 0 means at every evaluation
+  // Every N steps the weights are also kept as snapshots/step_<N>.safetensors (0: never), for
+  // `attention --step` and the page's training-step slider.
+  int64_t snapshot_every = 0;
   int64_t sample_tokens = 120;  // length of the sample printed at each evaluation
   float init_std = 0.02f;
   // Matrix multiplies of the training step: "fp32", or "bf16" (bf16 inputs, fp32 accumulation

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "inspect/bigram_table.h"
+#include "tokenize/tokenizer.h"
 #include "serve/web_assets.h"
 
 namespace dikkat {
@@ -68,9 +69,12 @@ nlohmann::json record_views(ViewApi& api, const std::string& text, const std::st
     params["name"] = step["name"];
     r.get("/api/trace/step", params);
   }
+  // A masked language model's next-token view and fill box read the text's [MASK]s.
+  const bool masked_lm = model["task"] == "masked_language_model";
+  const bool has_mask = text.find(kMaskToken) != std::string::npos;
   auto logits = input;
   logits.erase("target");  // a translator's first target token
-  r.get("/api/logits", logits);
+  if (!masked_lm || has_mask) r.get("/api/logits", logits);
   if (!target.empty()) r.get("/api/logits", input);  // and the token after the given target
   const bool has_step0 = model["checkpoints"].size() > 1;
   for (int dims = 2; dims <= std::min<int64_t>(3, model["n_embd"].get<int64_t>()); ++dims) {
@@ -80,7 +84,8 @@ nlohmann::json record_views(ViewApi& api, const std::string& text, const std::st
                                 {"dims", std::to_string(dims)},
                                 {"compare", "model_step0.safetensors"}});
   }
-  if (model["arch"] == "bigram") {
+  if (masked_lm && has_mask) r.get("/api/fill", {{"model", id}, {"text", text}});
+  if (model["next_token_table"]) {
     r.get("/api/bigram", {{"model", id}, {"text", text}});
     if (model["vocab_size"].get<int64_t>() <= kWholeBigramVocabulary) r.get("/api/bigram", {{"model", id}});
   }

@@ -10,6 +10,7 @@
 #include "generate/translator.h"
 #include "inspect/attention_maps.h"
 #include "inspect/bigram_table.h"
+#include "inspect/fill_mask.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
 #include "inspect/pca.h"
@@ -126,7 +127,8 @@ const std::vector<std::pair<std::string, ViewApi::Handler>>& ViewApi::get_routes
       {"/logits", &ViewApi::logits},
       {"/embeddings", &ViewApi::embeddings},
       {"/metrics", &ViewApi::metrics},
-      {"/bigram", &ViewApi::bigram}};
+      {"/bigram", &ViewApi::bigram},
+      {"/fill", &ViewApi::fill}};
   return routes;
 }
 
@@ -271,6 +273,12 @@ nlohmann::json ViewApi::logits(const RequestParams& p) {
     const std::span<const float> last = t.last_logits();
     logits.assign(last.begin(), last.end());
     labels = t.target.labels;
+  } else if (m->model->task() == ModelTask::kMaskedLanguageModel) {
+    const InspectedText t = about_text([&] { return inspect_text(*m, text, target, true, kFieldNames); });
+    const std::span<const float> at_mask =
+        about_text([&] { return first_mask_logits(t, m->tokenizer, "text"); });
+    logits.assign(at_mask.begin(), at_mask.end());
+    labels = t.input.labels;
   } else {
     if (!target.empty())
       throw ApiError(400, "target", "target: " + served.id() + " is a language model");
@@ -342,6 +350,28 @@ nlohmann::json ViewApi::bigram(const RequestParams& p) {
           {"size", t.ids.size()},
           {"vocab_size", t.vocab_size},
           {"probabilities", base64_floats(t.probabilities)}};
+}
+
+nlohmann::json ViewApi::fill(const RequestParams& p) {
+  ServedModel& served = model(p);
+  const auto m = served.latest();
+  if (m->model->task() != ModelTask::kMaskedLanguageModel)
+    throw ApiError(400, "model", "model: " + served.id() + " is not a masked language model (" +
+                                     m->model->summary() + ")");
+  const int64_t top = p.integer_or("top", 5, 1, 100);
+  const FillResult r = about_text([&] { return fill_masks(*m, p.text("text"), top, "text"); });
+  nlohmann::json masks = nlohmann::json::array();
+  for (const FilledMask& mask : r.masks) {
+    nlohmann::json candidates = nlohmann::json::array();
+    for (const FillCandidate& c : mask.candidates)
+      candidates.push_back({{"score", c.score},
+                            {"token", c.id},
+                            {"token_str", c.token},
+                            {"label", visible_token(c.token)},
+                            {"sequence", c.sequence}});
+    masks.push_back({{"position", mask.position}, {"candidates", candidates}});
+  }
+  return {{"tokens", r.inspected.input.labels}, {"masks", masks}, {"filled", r.filled}};
 }
 
 nlohmann::json ViewApi::translate(const RequestParams& p) {

@@ -40,6 +40,7 @@ class ViewApi {
   nlohmann::json embeddings(const RequestParams& p);
   nlohmann::json metrics(const RequestParams& p);
   nlohmann::json bigram(const RequestParams& p);
+  nlohmann::json fill(const RequestParams& p);
   nlohmann::json translate(const RequestParams& p);
 
   // POST /api/generate, in two halves so that every error is answered before the stream starts:

@@ -112,7 +112,10 @@ int WebServer::bind() {
 void WebServer::run() { server_->listen_after_bind(); }
 
 void WebServer::run_in_background() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    run();
+    loop_ended_ = true;
+  });
 }
 
 void WebServer::wait() {
@@ -121,9 +124,11 @@ void WebServer::wait() {
 
 void WebServer::stop() {
   stopping_ = true;
-  // stop() before the listening loop has started is lost; wait for it.
+  // stop() before the listening loop has started is lost; wait for it (unless it has already
+  // run and ended: a second stop, as the destructor's after an explicit one).
   if (thread_.joinable())
-    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!server_->is_running() && !loop_ended_)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
   server_->stop();
 }
 

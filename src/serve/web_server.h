@@ -49,6 +49,7 @@ class WebServer {
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> loop_ended_{false};  // the background thread's listening loop has returned
 };
 
 }  // namespace dikkat

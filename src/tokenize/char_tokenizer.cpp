@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "tokenize/special_token_split.h"
 #include "tokenize/utf8.h"
 
 namespace dikkat {
@@ -13,16 +14,43 @@ constexpr char32_t kSeedUnknown = U'_';
 const std::u32string kSeedSymbols = U"abcdefghijklmnopqrstuvwxyz .,?!_";
 }  // namespace
 
-CharTokenizer::CharTokenizer(std::u32string symbols, char32_t unknown)
-    : symbols_(std::move(symbols)), unknown_(unknown) {
+CharTokenizer::CharTokenizer(std::u32string symbols, char32_t unknown,
+                             std::vector<std::string> specials)
+    : symbols_(std::move(symbols)), unknown_(unknown), specials_(std::move(specials)) {
   for (size_t i = 0; i < symbols_.size(); ++i) index_.emplace(symbols_[i], int32_t(i));
 }
 
-CharTokenizer CharTokenizer::from_text(std::u32string_view text) {
+CharTokenizer CharTokenizer::from_text(std::u32string_view text,
+                                       const std::vector<std::string>& special_tokens) {
   std::u32string symbols(text);
   std::sort(symbols.begin(), symbols.end());
   symbols.erase(std::unique(symbols.begin(), symbols.end()), symbols.end());
-  return CharTokenizer(std::move(symbols), 0);
+  for (size_t i = 0; i < special_tokens.size(); ++i)
+    if (special_tokens[i].empty() ||
+        std::find(special_tokens.begin(), special_tokens.begin() + long(i), special_tokens[i]) !=
+            special_tokens.begin() + long(i))
+      throw Error("special token '" + special_tokens[i] + "' is empty or listed twice");
+  return CharTokenizer(std::move(symbols), 0, special_tokens);
+}
+
+std::optional<int32_t> CharTokenizer::special_id(std::string_view text) const {
+  for (size_t i = 0; i < specials_.size(); ++i)
+    if (specials_[i] == text) return int32_t(symbols_.size() + i);
+  return std::nullopt;
+}
+
+std::vector<int32_t> CharTokenizer::encode_with_special(std::string_view utf8,
+                                                        const std::string& what) const {
+  std::vector<std::string_view> texts(specials_.begin(), specials_.end());
+  std::vector<int32_t> ids;
+  split_on_special_tokens(
+      utf8, texts,
+      [&](std::string_view segment) {
+        const std::vector<int32_t> part = encode(decode_utf8(segment, what), what);
+        ids.insert(ids.end(), part.begin(), part.end());
+      },
+      [&](size_t i) { ids.push_back(int32_t(symbols_.size() + i)); });
+  return ids;
 }
 
 CharTokenizer CharTokenizer::seed_alphabet() { return CharTokenizer(kSeedSymbols, kSeedUnknown); }
@@ -32,6 +60,7 @@ nlohmann::json CharTokenizer::to_json() const {
   for (char32_t cp : symbols_) symbols.push_back(encode_utf8(cp));
   nlohmann::json j = {{"type", "char"}, {"symbols", symbols}};
   if (unknown_) j["unknown"] = encode_utf8(unknown_);
+  if (!specials_.empty()) j["special_tokens"] = specials_;
   return j;
 }
 
@@ -60,7 +89,19 @@ CharTokenizer CharTokenizer::from_json(const nlohmann::json& j, const std::strin
       fail("\"unknown\" must be one of the symbols");
     unknown = u[0];
   }
-  return CharTokenizer(std::move(symbols), unknown);
+  std::vector<std::string> specials;
+  if (j.contains("special_tokens")) {
+    if (!j["special_tokens"].is_array()) fail("\"special_tokens\" must be an array of strings");
+    for (const auto& s : j["special_tokens"]) {
+      if (!s.is_string() || s.get<std::string>().empty())
+        fail("\"special_tokens\" holds an empty or non-string entry");
+      decode_utf8(s.get<std::string>(), source);
+      if (std::find(specials.begin(), specials.end(), s.get<std::string>()) != specials.end())
+        fail("special token '" + s.get<std::string>() + "' is listed twice");
+      specials.push_back(s.get<std::string>());
+    }
+  }
+  return CharTokenizer(std::move(symbols), unknown, std::move(specials));
 }
 
 char32_t CharTokenizer::fold(char32_t cp) const {
@@ -114,6 +155,7 @@ std::vector<int32_t> CharTokenizer::encode(std::u32string_view text,
 
 std::string CharTokenizer::decode_one(int32_t id) const {
   if (id < 0 || id >= vocab_size()) throw Error("token id " + std::to_string(id) + " out of range");
+  if (is_special(id)) return specials_[size_t(id) - symbols_.size()];
   return encode_utf8(symbols_[id]);
 }
 

@@ -33,6 +33,17 @@ std::vector<int32_t> Tokenizer::encode(std::string_view utf8, const std::string&
   return std::get<CharTokenizer>(impl_).encode(text, what);
 }
 
+std::vector<int32_t> Tokenizer::encode_with_special(std::string_view utf8,
+                                                    const std::string& what) const {
+  if (!is_bpe()) return std::get<CharTokenizer>(impl_).encode_with_special(utf8, what);
+  decode_utf8(utf8, what);  // validates
+  std::string text(utf8);
+  const std::string spaced = " " + std::string(kMaskToken);
+  for (size_t at = text.find(spaced); at != std::string::npos; at = text.find(spaced, at))
+    text.erase(at, 1);
+  return std::get<BpeTokenizer>(impl_).encode_with_special(text);
+}
+
 std::string Tokenizer::decode_one(int32_t id) const {
   if (is_bpe()) return std::get<BpeTokenizer>(impl_).token_bytes(id);
   return std::get<CharTokenizer>(impl_).decode_one(id);
@@ -47,9 +58,14 @@ std::string Tokenizer::decode_text(std::span<const int32_t> ids) const {
   return valid_utf8(decode(ids));
 }
 
-std::optional<int32_t> Tokenizer::end_of_text() const {
-  if (!is_bpe()) return std::nullopt;
-  return std::get<BpeTokenizer>(impl_).special_id("<|endoftext|>");
+std::optional<int32_t> Tokenizer::end_of_text() const { return special_id("<|endoftext|>"); }
+
+std::optional<int32_t> Tokenizer::special_id(std::string_view text) const {
+  return std::visit([&](const auto& t) { return t.special_id(text); }, impl_);
+}
+
+bool Tokenizer::is_special(int32_t id) const {
+  return std::visit([&](const auto& t) { return t.is_special(id); }, impl_);
 }
 
 }  // namespace dikkat

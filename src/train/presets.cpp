@@ -223,6 +223,62 @@ Preset rnn_small() {
   return p;
 }
 
+// BERT's shape at small sizes (arch bert): bidirectional self-attention, learned positions,
+// GELU, the masked-LM head tied to the token embedding with a bias; 15% of tokens masked (BERT's
+// 80/10/10), each line of the text an example. Pre-norm, which trains without BERT's long warm-up.
+ModelConfig bert_model(int64_t layers, int64_t heads, int64_t width, int64_t context,
+                       float dropout) {
+  ModelConfig m;
+  m.arch = Arch::kBert;
+  m.n_layer = layers;
+  m.n_head = heads;
+  m.n_embd = width;
+  m.context = context;
+  m.head_bias = true;
+  m.dropout = dropout;
+  return m;
+}
+
+// Trains in seconds on a character vocabulary: for tests.
+Preset bert_tiny() {
+  Preset p{"bert-tiny", "a tiny masked language model (2 layers, 32 wide, characters) for tests",
+           {},
+           {}};
+  p.model = bert_model(2, 2, 32, 32, 0.0f);
+  p.train.batch_size = 16;
+  p.train.steps = 200;
+  p.train.lr = 3e-3f;
+  p.train.min_lr = 3e-4f;
+  p.train.warmup_steps = 20;
+  p.train.eval_every = 100;
+  p.train.eval_batches = 4;
+  p.train.eval_sentences = 64;
+  return p;
+}
+
+// English text (sentences) on 2 cores in an hour: the English side of a translation corpus plus
+// Tiny Shakespeare is enough to learn word classes (docs/masked_lm.md).
+Preset bert_small() {
+  Preset p{"bert-small",
+           "masked language model: 4 layers, 4 heads, 256 wide, byte-level BPE 8000, context 64",
+           {},
+           {}};
+  p.model = bert_model(4, 4, 256, 64, 0.1f);
+  p.train.tokenizer = "bpe:8000";
+  p.train.batch_size = 64;
+  p.train.steps = 20000;
+  p.train.lr = 1e-3f;
+  p.train.min_lr = 1e-4f;
+  p.train.warmup_steps = 500;
+  p.train.beta2 = 0.98f;
+  p.train.weight_decay = 0.01f;
+  p.train.val_fraction = 0.02f;
+  p.train.eval_every = 1000;
+  p.train.eval_batches = 10;
+  p.train.eval_sentences = 500;
+  return p;
+}
+
 // "Attention Is All You Need"'s base model: post-norm, 6+6 layers, 8 heads, 512 wide, FFN 2048.
 Preset transformer_base() {
   Preset p{
@@ -239,7 +295,8 @@ Preset transformer_base() {
 const std::vector<Preset>& all_presets() {
   static const std::vector<Preset> presets = {
       seed248(),   shakespeare_cpu(),  shakespeare_char(), gpt2_small(), demo(),  nmt_tiny(),
-      nmt_small(), transformer_base(), rnn_tiny(),         rnn_small(),  bigram()};
+      nmt_small(), transformer_base(), rnn_tiny(),         rnn_small(),  bigram(),
+      bert_tiny(), bert_small()};
   return presets;
 }
 
@@ -253,6 +310,8 @@ const Preset& default_preset(Arch arch) {
       return find_preset("rnn-small");
     case Arch::kBigram:
       return find_preset("bigram");
+    case Arch::kBert:
+      return find_preset("bert-small");
   }
   return find_preset("shakespeare-cpu");  // every Arch is handled above
 }

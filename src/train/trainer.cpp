@@ -36,7 +36,7 @@ Tokenizer make_tokenizer(const TrainConfig& tc, ModelTask task, bool quiet) {
   const std::string text = vocabulary_text(tc, task, special_tokens);
   if (tc.tokenizer == "seed") return Tokenizer(CharTokenizer::seed_alphabet());
   if (tc.tokenizer == "text")
-    return Tokenizer(CharTokenizer::from_text(decode_utf8(text, tc.data)));
+    return Tokenizer(CharTokenizer::from_text(decode_utf8(text, tc.data), special_tokens));
   if (!tc.tokenizer.starts_with("bpe:")) return Tokenizer(BpeTokenizer::load(tc.tokenizer));
   const int64_t vocab = tc.bpe_vocab_size();
   BpeProgressFn progress;

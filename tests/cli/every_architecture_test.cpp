@@ -15,6 +15,7 @@
 
 #include "io/file_io.h"
 #include "nn/model_config.h"
+#include "nn/model_task.h"
 #include "run/checkpoint.h"
 #include "serve/api_error.h"
 #include "serve/view_api.h"
@@ -35,18 +36,23 @@ struct Architecture {
   const char* flags;  // to train a tiny one
   Data data;
   std::vector<std::string> kinds;  // the attention kinds it must declare
+  const char* text;                // what the views read (a translator's source)
+  const char* target = "";         // a translator's target
 };
 
 const Architecture kArchitectures[] = {
     {"gpt", "gpt", "--arch gpt --n-layer 2 --n-head 2 --n-embd 16 --context 32", Data::kText,
-     {"self"}},
+     {"self"}, "the cat"},
     {"seq2seq", "seq2seq", "--arch seq2seq --preset nmt-tiny", Data::kPairs,
-     {"encoder", "decoder", "cross"}},
-    {"rnn_bahdanau", "rnn", "--arch rnn --preset rnn-tiny", Data::kPairs, {"cross"}},
+     {"encoder", "decoder", "cross"}, "one two three", "bir iki"},
+    {"rnn_bahdanau", "rnn", "--arch rnn --preset rnn-tiny", Data::kPairs, {"cross"},
+     "one two three", "bir iki"},
     {"rnn_luong", "rnn", "--arch rnn --preset rnn-tiny --attention luong --cell lstm",
-     Data::kPairs, {"cross"}},
-    {"rnn_none", "rnn", "--arch rnn --preset rnn-tiny --attention none", Data::kPairs, {}},
-    {"bigram", "bigram", "--arch bigram", Data::kText, {}},
+     Data::kPairs, {"cross"}, "one two three", "bir iki"},
+    {"rnn_none", "rnn", "--arch rnn --preset rnn-tiny --attention none", Data::kPairs, {},
+     "one two three", "bir iki"},
+    {"bigram", "bigram", "--arch bigram", Data::kText, {}, "the cat"},
+    {"bert", "bert", "--arch bert --preset bert-tiny", Data::kText, {"self"}, "the [MASK] sat"},
 };
 
 std::ostream& operator<<(std::ostream& os, const Architecture& a) { return os << a.name; }
@@ -75,7 +81,8 @@ class LookInside : public ::testing::TestWithParam<Architecture> {
                               " --quiet");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     model_.emplace(load_model_dir(file("model")));
-    input_ = pairs ? " --text 'one two three' --target 'bir iki'" : " --text 'the cat'";
+    input_ = " --text " + shell_quote(a.text);
+    if (*a.target) input_ += " --target " + shell_quote(a.target);
   }
   std::string file(const std::string& name) const { return dir_.file(name); }
   std::string model_flag() const { return " --model " + shell_quote(file("model")); }
@@ -113,13 +120,16 @@ TEST_P(LookInside, AttentionShowsEveryKindTheModelDeclares) {
           const float x = w[q][c].get<float>();
           sum += x;
           if (c > q && x > 0.0f) above_diagonal = true;
-          if (k.causal() && c > q) ASSERT_EQ(x, 0.0f) << k.name << " looks ahead";
+          if (k.causal() && c > q) {
+            ASSERT_EQ(x, 0.0f) << k.name << " looks ahead";
+          }
         }
         ASSERT_NEAR(sum, 1.0, 1e-4) << k.name << " row " << q;
       }
     }
-    if (k.type == AttentionType::kBidirectionalSelf)
+    if (k.type == AttentionType::kBidirectionalSelf) {
       EXPECT_TRUE(above_diagonal) << k.name << ": no query sees a later key";
+    }
   }
   const auto svg = run_dikkat("attention" + model_flag() + input_ + " --svg " + file("a.svg"));
   ASSERT_EQ(svg.exit_code, 0) << svg.err;
@@ -145,7 +155,7 @@ TEST_P(LookInside, TraceDescribesEveryStepInBothLanguages) {
   ASSERT_EQ(svg.exit_code, 0) << svg.err;
 }
 
-TEST_P(LookInside, ProbsEmbeddingsEvalInfoAndBigram) {
+TEST_P(LookInside, ProbsEmbeddingsEvalInfoBigramAndFill) {
   EXPECT_FALSE(json_of("probs")["tokens"].empty());
   const auto e = run_dikkat("embeddings" + model_flag() + " --compare 0 --format json");
   EXPECT_EQ(e.exit_code, 0) << e.err;
@@ -165,6 +175,11 @@ TEST_P(LookInside, ProbsEmbeddingsEvalInfoAndBigram) {
     EXPECT_EQ(bigram.exit_code, 0) << bigram.err;
   else
     expect_one_line_error(bigram, "has no next-token table");
+  const auto fill = run_dikkat("fill" + model_flag() + " --text 'the [MASK]' --format json");
+  if (model_->model->task() == ModelTask::kMaskedLanguageModel)
+    EXPECT_EQ(fill.exit_code, 0) << fill.err;
+  else
+    expect_one_line_error(fill, "is not a masked language model");
 }
 
 TEST_P(LookInside, ExportHtmlHoldsEveryAttentionKind) {
@@ -182,8 +197,8 @@ TEST_P(LookInside, EveryApiRouteAnswers) {
   ViewApi api({file("model")});
   const bool pairs = GetParam().data == Data::kPairs;
   std::map<std::string, std::string> input = {{"model", "m0"}};
-  input["text"] = pairs ? "one two three" : "the cat";
-  if (pairs) input["target"] = "bir iki";
+  input["text"] = GetParam().text;
+  if (pairs) input["target"] = GetParam().target;
   auto with = [&](std::map<std::string, std::string> more) {
     more.insert(input.begin(), input.end());
     return RequestParams(more);
@@ -228,6 +243,12 @@ TEST_P(LookInside, EveryApiRouteAnswers) {
       EXPECT_FALSE(api.bigram(with({}))["ids"].empty());
     else
       EXPECT_THROW(api.bigram(with({})), ApiError);
+  };
+  cases["/fill"] = [&] {
+    if (described["task"] == "masked_language_model")
+      EXPECT_FALSE(api.fill(with({}))["masks"].empty());
+    else
+      EXPECT_THROW(api.fill(with({})), ApiError);
   };
   for (const auto& [route, handler] : ViewApi::get_routes()) {
     const auto it = cases.find(route);

@@ -99,5 +99,26 @@ TEST(Utf8, EncodeDecodeRoundTripsAllPlanes) {
   EXPECT_EQ(decode_utf8(encode_utf8(cps), "x"), cps);
 }
 
+// A masked language model's special tokens: ids after the symbols, read from their literal text
+// only by encode_with_special, and kept by the JSON form.
+TEST(CharTokenizer, SpecialTokensComeAfterTheSymbolsAndRoundTrip) {
+  const CharTokenizer tok = CharTokenizer::from_text(U"ab[]", {"[MASK]", "[PAD]"});
+  EXPECT_EQ(tok.vocab_size(), 6);
+  EXPECT_EQ(tok.special_id("[MASK]"), 4);
+  EXPECT_EQ(tok.special_id("[PAD]"), 5);
+  EXPECT_FALSE(tok.special_id("[CLS]"));
+  EXPECT_TRUE(tok.is_special(4) && !tok.is_special(3));
+  EXPECT_EQ(tok.encode_with_special("a[MASK]b[PAD]", "t"), (std::vector<int32_t>{2, 4, 3, 5}));
+  EXPECT_EQ(tok.decode_one(4), "[MASK]");
+  EXPECT_EQ(tok.encode(U"[a]", "t"), (std::vector<int32_t>{0, 2, 1}));  // plain: characters
+  const CharTokenizer back = CharTokenizer::from_json(tok.to_json(), "tok.json");
+  EXPECT_EQ(back.vocab_size(), 6);
+  EXPECT_EQ(back.special_id("[PAD]"), 5);
+  EXPECT_THROW(CharTokenizer::from_text(U"ab", {"[MASK]", "[MASK]"}), Error);
+  nlohmann::json bad = tok.to_json();
+  bad["special_tokens"] = {"[MASK]", ""};
+  EXPECT_THROW(CharTokenizer::from_json(bad, "tok.json"), Error);
+}
+
 }  // namespace
 }  // namespace dikkat
