@@ -19,14 +19,16 @@
 #include "inspect/model_text.h"
 #include "inspect/token_labels.h"
 #include "io/file_io.h"
+#include "run/snapshots.h"
 
 namespace dikkat {
 
 namespace {
 
 struct AttentionArgs {
-  std::string model, text, target, kind, token, svg;
+  std::string model, text, target, kind, token, svg, steps;
   int64_t layer = 0, head = 0;  // 0: all
+  int64_t step = -1;            // -1: the latest weights
   bool words = false, no_color = false;
   OutputFormat format = OutputFormat::kText;
   int threads = 1;
@@ -229,9 +231,8 @@ const std::string& default_kind(const std::vector<AttentionKind>& kinds) {
   return kinds.front().name;
 }
 
-void run_attention(const AttentionArgs& a) {
-  apply_threads(a.threads);
-  const LoadedModel model = load_model_dir(a.model);
+// The kind --kind names (or the default), checked against what the model has.
+std::string chosen_kind(const AttentionArgs& a, const LoadedModel& model) {
   const std::vector<AttentionKind> kinds = model.model->attention_kinds();
   if (kinds.empty())
     throw Error(a.model + " has no attention (" + model.model->summary() + ")" +
@@ -246,6 +247,107 @@ void run_attention(const AttentionArgs& a) {
     for (const AttentionKind& k : kinds) have += (have.empty() ? "" : ", ") + k.name;
     throw Error("--kind " + kind_name + ": the model has attention of kinds " + have + " only");
   }
+  return kind_name;
+}
+
+// --steps all: one query's weights over the keys at every step whose weights the run kept
+// (seed 002's comparison of a head early and late in training), keys as rows, steps as columns.
+void run_attention_over_training(const AttentionArgs& a) {
+  if (a.steps != "all") throw Error("--steps must be all, got '" + a.steps + "'");
+  if (a.step >= 0) throw Error("--step and --steps are separate views: give one");
+  if (a.token.empty() || !a.layer || !a.head)
+    throw Error("--steps all follows one query of one head: give --token, --layer and --head");
+  if (a.words) throw Error("--words and --steps all do not go together");
+  const std::vector<Checkpoint> checkpoints = list_checkpoints(a.model);
+  if (checkpoints.size() < 2)
+    throw Error("--steps all: " + a.model +
+                " has the weights of one step only (train --snapshot-every N keeps more)");
+  std::vector<int64_t> steps;
+  std::vector<float> columns;  // per step, the query's weight on each key
+  AttentionMaps first;
+  int64_t query = 0;
+  std::string kind_name;
+  for (const Checkpoint& c : checkpoints) {
+    const LoadedModel model = load_model_dir(a.model, c.file);
+    if (translates(model) && a.target.empty())
+      throw Error("--steps all on a translator needs --target: each step would translate the "
+                  "source differently");
+    kind_name = chosen_kind(a, model);
+    const InspectedText t = inspect_text(model, a.text, a.target);
+    const AttentionMaps maps = attention_maps(t, t.kind(kind_name, "--kind"));
+    const auto tables = selected_tables(a, maps);
+    if (steps.empty()) {
+      first = maps;
+      query = query_index(a.token, maps, "token");
+    }
+    const float* row = maps.table(tables[0].first, tables[0].second) + query * maps.cols;
+    columns.insert(columns.end(), row, row + maps.cols);
+    steps.push_back(c.step);
+  }
+  const int64_t keys = first.causal ? query + 1 : first.cols, n = int64_t(steps.size());
+  std::vector<float> table(size_t(keys * n));  // (keys, steps)
+  for (int64_t s = 0; s < n; ++s)
+    for (int64_t k = 0; k < keys; ++k) table[size_t(k * n + s)] = columns[size_t(s * first.cols + k)];
+  std::vector<std::string> step_labels, key_labels(first.col_labels.begin(),
+                                                   first.col_labels.begin() + keys);
+  for (int64_t s : steps) step_labels.push_back(std::to_string(s));
+  const std::string what = "layer " + std::to_string(a.layer) + " head " + std::to_string(a.head) +
+                           ", query " + std::to_string(query + 1) + " '" +
+                           first.row_labels[size_t(query)] + "'";
+  if (!a.svg.empty()) {
+    HeatmapStyle style;
+    style.title = capitalized(kind_name) + " attention over training, " + what + ": \"" + a.text + "\"";
+    style.x_label = "training step";
+    style.y_label = "key token (attended to)";
+    style.color_bar_label = "attention weight";
+    write_file_atomic(a.svg, heatmap_svg({"", key_labels, step_labels, keys, n, table}, style));
+  }
+  switch (a.format) {
+    case OutputFormat::kText: {
+      std::printf("%s attention of %s over training, %s (rows: keys; columns: training steps)\n\n",
+                  capitalized(kind_name).c_str(), a.model.c_str(), what.c_str());
+      TerminalTable t{key_labels, step_labels, keys, n, table};
+      t.decimals = 3;
+      std::fputs(render_value_table(t, stdout_wants_color(a.no_color)).c_str(), stdout);
+      break;
+    }
+    case OutputFormat::kJson: {
+      nlohmann::json weights = nlohmann::json::array();
+      for (int64_t s = 0; s < n; ++s)
+        weights.push_back(std::vector<float>(columns.begin() + s * first.cols,
+                                             columns.begin() + s * first.cols + keys));
+      std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
+                                                    {"text", a.text},
+                                                    {"kind", kind_name},
+                                                    {"layer", a.layer},
+                                                    {"head", a.head},
+                                                    {"query", {{"position", query + 1},
+                                                               {"label", first.row_labels[size_t(query)]}}},
+                                                    {"keys", key_labels},
+                                                    {"steps", steps},
+                                                    {"weights", weights}},
+                                     1)
+                               .c_str());
+      break;
+    }
+    case OutputFormat::kCsv:
+      std::printf("step,key_position,key,weight\n");
+      for (int64_t s = 0; s < n; ++s)
+        for (int64_t k = 0; k < keys; ++k)
+          std::printf("%lld,%lld,%s,%.9g\n", (long long)steps[size_t(s)], (long long)(k + 1),
+                      csv_field(key_labels[size_t(k)]).c_str(),
+                      double(columns[size_t(s * first.cols + k)]));
+      break;
+  }
+  if (!a.svg.empty() && a.format == OutputFormat::kText) std::printf("\nwrote %s\n", a.svg.c_str());
+}
+
+void run_attention(const AttentionArgs& a) {
+  apply_threads(a.threads);
+  if (!a.steps.empty()) return run_attention_over_training(a);
+  const LoadedModel model = load_model_dir(
+      a.model, a.step >= 0 ? checkpoint_at(a.model, a.step, "--step") : "model.safetensors");
+  const std::string kind_name = chosen_kind(a, model);
   const InspectedText t = inspect_text(model, a.text, a.target);
   const AttentionKind& kind = t.kind(kind_name, "--kind");
   AttentionMaps maps = attention_maps(t, kind);
@@ -293,7 +395,11 @@ void add_attention_command(CLI::App& app) {
       "or decoder; a recurrent translator's cross, its Bahdanau or Luong alignment (target\n"
       "rows over source columns, the Bahdanau paper's Figure 3). Decoder rows are ⟨start⟩ and\n"
       "the target tokens: the row of a token is the position that reads it (and predicts the\n"
-      "next); the source ends with ⟨end⟩.");
+      "next); the source ends with ⟨end⟩.\n"
+      "--step S reads the weights of step S: 0 (model_step0.safetensors) or a snapshot that\n"
+      "train --snapshot-every N kept. --steps all --token T --layer L --head H shows that query's\n"
+      "weights at every kept step side by side (seed 002 watches a head learn this way): rows\n"
+      "are keys, columns steps.");
   cmd->add_option("--model", args->model, "model directory")->required();
   cmd->add_option("--text", args->text,
                   "text to run through the model (a translation model's source sentence)")
@@ -309,6 +415,12 @@ void add_attention_command(CLI::App& app) {
   cmd->add_option("--token", args->token,
                   "rank the keys of one query: its position (from 1) or its text");
   cmd->add_flag("--words", args->words, "aggregate tokens to words (see below)");
+  cmd->add_option("--step", args->step,
+                  "the weights of this training step (model_step0.safetensors for 0, a snapshot "
+                  "of train --snapshot-every, or the latest)");
+  cmd->add_option("--steps", args->steps,
+                  "all: one query's weights (--token, --layer, --head) at every step the run "
+                  "kept, side by side");
   add_format_option(*cmd, args->format);
   cmd->add_option("--svg", args->svg, "also draw the table(s) as an SVG heatmap in this file");
   cmd->add_flag("--no-color", args->no_color, "no ANSI colours in the terminal table");

@@ -15,6 +15,7 @@ namespace {
 
 struct ExportArgs {
   std::string model, text, target, out, assets;
+  bool snapshots = false;
   int threads = 1;
 };
 
@@ -23,7 +24,7 @@ void run_export(const ExportArgs& a) {
   ViewApi api({a.model});
   nlohmann::json recorded;
   try {
-    recorded = record_views(api, a.text, a.target);
+    recorded = record_views(api, a.text, a.target, a.snapshots);
   } catch (const ApiError& e) {
     // The API's messages start with the field's name; here the fields are flags.
     const std::string message = e.what();
@@ -46,6 +47,9 @@ void add_export_html_command(CLI::App& app) {
                   "translation models: the target sentence (default: the model's translation)");
   cmd->add_option("-o,--out", args->out, "HTML file to write")->required();
   cmd->add_option("--assets", args->assets, "take the page from this folder (as serve --assets)");
+  cmd->add_flag("--snapshots", args->snapshots,
+                "every attention table at every step the run kept (train --snapshot-every), for "
+                "the page's training-step slider; without it, step 0 and the latest");
   add_threads_option(*cmd, args->threads);
   cmd->callback([args] { run_export(*args); });
 }

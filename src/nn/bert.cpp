@@ -38,9 +38,9 @@ Bert::Bert(const ModelConfig& config) : Model(config) {
   if (c.head_bias) output_.bias = add("head.bias", {V}, R::kBias);
 }
 
-Var Bert::forward(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t time,
-                  std::span<const int32_t> lengths, std::mt19937_64* rng,
-                  const TraceScope& scope) const {
+Var Bert::encode(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t time,
+                 std::span<const int32_t> lengths, std::mt19937_64* rng,
+                 const TraceScope& scope) const {
   const ModelConfig& c = config();
   if (int64_t(ids.size()) != rows * time)
     throw Error("bert forward: " + std::to_string(ids.size()) + " token ids for a batch of " +
@@ -67,6 +67,10 @@ Var Bert::forward(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t 
     x = final_norm_(g, x);
     scope.rows_of("ln_f", x->value, {"final LayerNorm", "son katman normalleştirme"});
   }
+  return x;
+}
+
+Var Bert::head(Graph& g, const Var& x, const TraceScope& scope) const {
   Var h = bias_activation(g, linear(g, x, transform_.weight, nullptr), transform_.bias,
                           Activation::kGelu);
   scope.rows_of("head.dense", h->value,
@@ -83,14 +87,27 @@ Var Bert::forward(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t 
   return logits;
 }
 
+Var Bert::forward(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t time,
+                  std::span<const int32_t> lengths, std::mt19937_64* rng,
+                  const TraceScope& scope) const {
+  return head(g, encode(g, ids, rows, time, lengths, rng, scope), scope);
+}
+
 Var Bert::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const {
   if (batch.targets.size() != batch.inputs.size())
     throw Error("bert: a batch of " + std::to_string(batch.inputs.size()) + " inputs has " +
                 std::to_string(batch.targets.size()) + " targets");
-  const Var logits =
-      forward(g, batch.inputs, batch.rows, batch.time, batch.lengths, dropout_rng);
-  return cross_entropy(g, logits, batch.targets,
-                       {.ignore_id = kIgnoredTarget, .label_smoothing = 0.0f})
+  const Var hidden =
+      encode(g, batch.inputs, batch.rows, batch.time, batch.lengths, dropout_rng, {});
+  std::vector<int32_t> rows, targets;
+  for (size_t i = 0; i < batch.targets.size(); ++i)
+    if (batch.targets[i] != kIgnoredTarget) {
+      rows.push_back(int32_t(i));
+      targets.push_back(batch.targets[i]);
+    }
+  if (rows.empty()) rows.push_back(0), targets.push_back(kIgnoredTarget);  // a loss of 0
+  const Var logits = head(g, gather_rows(g, hidden, rows), {});
+  return cross_entropy(g, logits, targets, {.ignore_id = kIgnoredTarget, .label_smoothing = 0.0f})
       .loss;
 }
 

@@ -36,7 +36,9 @@ class Bert final : public Model {
   Var forward(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t time,
               std::span<const int32_t> lengths, std::mt19937_64* dropout_rng,
               const TraceScope& scope = {}) const;
-  // Mean cross-entropy over the positions with a target (the masked ones).
+  // Mean cross-entropy over the positions with a target (the masked ones). Only those positions
+  // go through the masked-LM head: the others' logits are never scored (BERT's sparse
+  // prediction; with 15% masked the head, the largest layer, costs a seventh).
   Var loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const override;
   Var batch_logits(Graph& g, const Batch& b) const override {
     return forward(g, b.inputs, b.rows, b.time, b.lengths, nullptr);
@@ -52,6 +54,12 @@ class Bert final : public Model {
   int64_t residual_branches() const override { return 2 * config().n_layer; }
 
  private:
+  // ids (B,T) through the embedding and the blocks -> the encoder's output (B,T,C).
+  Var encode(Graph& g, std::span<const int32_t> ids, int64_t rows, int64_t time,
+             std::span<const int32_t> lengths, std::mt19937_64* rng, const TraceScope& scope) const;
+  // The masked-LM head: x (N,C) or (B,T,C) -> logits (..., V).
+  Var head(Graph& g, const Var& x, const TraceScope& scope) const;
+
   TokenPositionEmbedding embedding_;
   LayerNorm embedding_norm_;  // post-norm only
   std::vector<TransformerBlock> blocks_;

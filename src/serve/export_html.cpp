@@ -13,7 +13,7 @@ class Recorder {
  public:
   explicit Recorder(ViewApi& api) : api_(api) {}
 
-  const nlohmann::json& get(const std::string& path, const std::map<std::string, std::string>& params) {
+  nlohmann::json& get(const std::string& path, const std::map<std::string, std::string>& params) {
     for (const auto& [route, handler] : ViewApi::get_routes())
       if ("/api" + route == path) {
         requests_.push_back(
@@ -44,25 +44,40 @@ void replace_once(std::string& page, const std::string& what, const std::string&
 
 }  // namespace
 
-nlohmann::json record_views(ViewApi& api, const std::string& text, const std::string& target) {
+nlohmann::json record_views(ViewApi& api, const std::string& text, const std::string& target,
+                            bool snapshots) {
   Recorder r(api);
-  const nlohmann::json model = r.get("/api/models", {})["models"][0];
+  nlohmann::json& models = r.get("/api/models", {});
+  // Without snapshots the page offers step 0 and the latest step only: the answers it can give.
+  nlohmann::json& listed = models["models"][0]["checkpoints"];
+  if (!snapshots && listed.is_array()) {
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& c : listed)
+      if (c["step"] == 0 || &c == &listed.back()) kept.push_back(c);
+    listed = kept;
+  }
+  const nlohmann::json model = models["models"][0];
   const std::string id = model["id"];
   if (!model["ready"]) throw Error("--model " + model["dir"].get<std::string>() + ": no weights yet");
   std::map<std::string, std::string> input = {{"model", id}, {"text", text}};
   if (!target.empty()) input["target"] = target;
   r.get("/api/vocab", {{"model", id}});
   r.get("/api/tokenize", {{"model", id}, {"text", text}});
-  for (const auto& kind : model["attention_kinds"]) {
-    auto params = input;
-    params["kind"] = kind;
-    const nlohmann::json overview = r.get("/api/attention/overview", params);
-    for (int64_t l = 1; l <= overview["layers"].get<int64_t>(); ++l)
-      for (int64_t h = 1; h <= overview["heads"].get<int64_t>(); ++h) {
-        params["layer"] = std::to_string(l), params["head"] = std::to_string(h);
-        r.get("/api/attention", params);
-      }
-  }
+  const nlohmann::json checkpoints =
+      model.contains("checkpoints") ? model["checkpoints"] : nlohmann::json::array();
+  for (size_t c = 0; c < std::max<size_t>(1, checkpoints.size()); ++c)
+    for (const auto& kind : model["attention_kinds"]) {
+      auto params = input;
+      params["kind"] = kind;
+      // The latest weights are asked for without naming them, as the page does.
+      if (c + 1 < checkpoints.size()) params["checkpoint"] = checkpoints[c]["file"];
+      const nlohmann::json overview = r.get("/api/attention/overview", params);
+      for (int64_t l = 1; l <= overview["layers"].get<int64_t>(); ++l)
+        for (int64_t h = 1; h <= overview["heads"].get<int64_t>(); ++h) {
+          params["layer"] = std::to_string(l), params["head"] = std::to_string(h);
+          r.get("/api/attention", params);
+        }
+    }
   const nlohmann::json trace = r.get("/api/trace", input);
   for (const auto& step : trace["steps"]) {
     auto params = input;

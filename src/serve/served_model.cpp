@@ -2,6 +2,7 @@
 
 #include "inspect/model_text.h"
 #include "nn/enum_names.h"
+#include "run/snapshots.h"
 #include "serve/api_error.h"
 
 namespace dikkat {
@@ -11,7 +12,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kLatest = "model.safetensors";
-constexpr const char* kStepZero = "model_step0.safetensors";
 
 }  // namespace
 
@@ -78,12 +78,11 @@ std::shared_ptr<const LoadedModel> ServedModel::latest() { return load(kLatest);
 
 std::shared_ptr<const LoadedModel> ServedModel::checkpoint(const std::string& file,
                                                           const std::string& field) {
-  if (file != kLatest && file != kStepZero)
-    throw ApiError(400, field, field + ": '" + file.substr(0, 60) + "' is not a checkpoint (" +
-                                   kLatest + " or " + kStepZero + ")");
-  if (!fs::exists(join_path(dir_, file)))
-    throw ApiError(400, field, field + ": " + id_ + " has no " + file);
-  return load(file);
+  for (const Checkpoint& c : list_checkpoints(dir_))
+    if (c.file == file) return load(file);
+  throw ApiError(400, field,
+                 field + ": " + id_ + " has no checkpoint '" + file.substr(0, 60) +
+                     "' (see the checkpoints of /api/models)");
 }
 
 nlohmann::json ServedModel::describe() {
@@ -112,9 +111,10 @@ nlohmann::json ServedModel::describe() {
               {"next_token_table", m->model->next_token_table() != nullptr},
               {"config", nlohmann::json(c)}});
   nlohmann::json checkpoints = nlohmann::json::array();
-  if (fs::exists(join_path(dir_, kStepZero)))
-    checkpoints.push_back({{"name", "step 0"}, {"file", kStepZero}, {"step", 0}});
-  checkpoints.push_back({{"name", "latest"}, {"file", kLatest}, {"step", m->step}});
+  for (const Checkpoint& c : list_checkpoints(dir_))
+    checkpoints.push_back({{"name", c.file == kLatest ? "latest" : "step " + std::to_string(c.step)},
+                           {"file", c.file},
+                           {"step", c.step}});
   out["checkpoints"] = checkpoints;
   return out;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // One model directory the server shows. Weights are loaded on first use and again whenever
 // model.safetensors changes, so a server watching a training run shows its latest checkpoint;
-// other checkpoints of the directory (model_step0.safetensors) load on demand and stay loaded.
+// the directory's other checkpoints (model_step0.safetensors, the snapshots of
+// train --snapshot-every, run/snapshots.h) load on demand and stay loaded.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -27,8 +28,8 @@ class ServedModel {
   bool ready() const;
   // The latest weights; an ApiError (409) while the directory has none yet.
   std::shared_ptr<const LoadedModel> latest();
-  // A checkpoint file of the directory by name (model.safetensors, model_step0.safetensors);
-  // ApiError (400, field `field`) for any other name or a file that is not there.
+  // A checkpoint file of the directory by name (model.safetensors, model_step0.safetensors,
+  // snapshots/step_N.safetensors); ApiError (400, field `field`) for any other name.
   std::shared_ptr<const LoadedModel> checkpoint(const std::string& file, const std::string& field);
   // The entry of GET /api/models (docs/serve-api.md).
   nlohmann::json describe();

@@ -162,7 +162,8 @@ nlohmann::json ViewApi::tokenize(const RequestParams& p) {
 
 std::shared_ptr<const Analysis> ViewApi::analysis(const RequestParams& p) {
   ServedModel& served = model(p);
-  const auto m = served.latest();
+  const auto m = p.has("checkpoint") ? served.checkpoint(p.text("checkpoint"), "checkpoint")
+                                     : served.latest();
   const std::string text = p.text("text"), target = p.text_or("target", "");
   {
     std::lock_guard lock(cache_mutex_);
@@ -188,6 +189,7 @@ nlohmann::json ViewApi::attention(const RequestParams& p) {
   const AttentionMaps& m = maps_of_kind(*a, p, model(p));
   const int64_t layer = p.integer("layer", 1, m.layers), head = p.integer("head", 1, m.heads);
   nlohmann::json out = {{"kind", p.text("kind")},
+                        {"step", a->model->step},
                         {"layer", layer},
                         {"head", head},
                         {"layers", m.layers},

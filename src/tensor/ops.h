@@ -60,6 +60,9 @@ Var concat_columns(Graph& g, const std::vector<Var>& parts);
 Var slice_columns(Graph& g, const Var& x, int64_t first, int64_t width);
 // x (B,T,C) -> (B,1,C): row b's vector at time positions[b] (an RNN's last real step).
 Var gather_steps(Graph& g, const Var& x, std::span<const int32_t> positions);
+// Rows `rows` of x viewed as (N,C), N the product of its leading axes -> (M,C): a masked
+// language model's positions with a target, before its output layer. Rows may repeat.
+Var gather_rows(Graph& g, const Var& x, std::span<const int32_t> rows);
 // T steps of (B,C) (any shape of B*C elements whose first axis is B) -> (B,T,C).
 Var stack_steps(Graph& g, const std::vector<Var>& steps);
 

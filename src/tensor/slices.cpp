@@ -92,6 +92,29 @@ Var gather_steps(Graph& g, const Var& x, std::span<const int32_t> positions) {
   return out;
 }
 
+Var gather_rows(Graph& g, const Var& x, std::span<const int32_t> rows) {
+  OpTimer timer(OpClass::kElementwise);
+  const int64_t c = x->value.size(-1), n = x->value.numel() / c, m = int64_t(rows.size());
+  for (const int32_t r : rows)
+    if (r < 0 || r >= n)
+      throw Error("gather_rows: row " + std::to_string(r) + " outside " +
+                  shape_to_string(x->value.shape));
+  Var out = g.output({m, c}, {&x});
+  std::vector<int32_t> at(rows.begin(), rows.end());
+#pragma omp parallel for schedule(static) if (m * c > (1 << 16))
+  for (int64_t i = 0; i < m; ++i)
+    std::copy_n(x->value.ptr() + int64_t(at[size_t(i)]) * c, c, out->value.ptr() + i * c);
+  g.on_backward(out, [x, out, at, c] {
+    OpTimer timer(OpClass::kElementwise);
+    const float* d = out->grad_ptr();
+    float* dx = x->grad_ptr();
+    // Serial: rows may repeat, and the sum's order must not depend on the thread count.
+    for (size_t i = 0; i < at.size(); ++i)
+      for (int64_t j = 0; j < c; ++j) dx[int64_t(at[i]) * c + j] += d[int64_t(i) * c + j];
+  });
+  return out;
+}
+
 Var stack_steps(Graph& g, const std::vector<Var>& steps) {
   OpTimer timer(OpClass::kElementwise);
   const int64_t time = int64_t(steps.size()), rows = steps.at(0)->value.size(0),

@@ -13,6 +13,7 @@
 #include "io/file_io.h"
 #include "nn/architectures.h"
 #include "nn/model_task.h"
+#include "run/snapshots.h"
 #include "tensor/bf16_matmul.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
@@ -418,6 +419,10 @@ TrainSummary Trainer::run() {
     if (!sample_text.empty()) progress_.message("  sample: " + sample_text);
     const int64_t save_every = tc.effective_save_every();
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint_on_root();
+    if (root && tc.snapshot_every > 0 && step_ % tc.snapshot_every == 0)
+      save_snapshot(options_.out_dir, *model_, step_);
+    if (root && tc.snapshot_every > 0 && step_ % tc.snapshot_every == 0)
+      save_snapshot(options_.out_dir, *model_, step_);
     if (out_of_time) {
       progress_.message("stopped at step " + std::to_string(step_) + ": the " +
                         format_duration(tc.minutes * 60.0) + " budget (--minutes) is spent");

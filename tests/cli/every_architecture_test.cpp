@@ -77,8 +77,8 @@ class LookInside : public ::testing::TestWithParam<Architecture> {
     for (int i = 0; i < 40; ++i) text += kText;
     testing::write_text(file("data"), pairs ? testing::number_pairs(300, 1) : text);
     const auto r = run_dikkat(std::string("train ") + a.flags + " --data " + file("data") +
-                              " --out " + file("model") + " --steps 4 --eval-every 0 --threads 1" +
-                              " --quiet");
+                              " --out " + file("model") +
+                              " --steps 4 --snapshot-every 2 --eval-every 0 --threads 1 --quiet");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     model_.emplace(load_model_dir(file("model")));
     input_ = " --text " + shell_quote(a.text);
@@ -96,6 +96,13 @@ class LookInside : public ::testing::TestWithParam<Architecture> {
   std::optional<LoadedModel> model_;
   std::string input_;
 };
+
+// The tables `attention` shows by default: the default kind's layers x heads.
+size_t j0_tables(const std::vector<AttentionKind>& kinds) {
+  for (const AttentionKind& k : kinds)
+    if (k.name == "cross") return size_t(k.layers() * k.heads);
+  return size_t(kinds.front().layers() * kinds.front().heads);
+}
 
 TEST_P(LookInside, AttentionShowsEveryKindTheModelDeclares) {
   const std::vector<AttentionKind> kinds = model_->model->attention_kinds();
@@ -133,6 +140,11 @@ TEST_P(LookInside, AttentionShowsEveryKindTheModelDeclares) {
   }
   const auto svg = run_dikkat("attention" + model_flag() + input_ + " --svg " + file("a.svg"));
   ASSERT_EQ(svg.exit_code, 0) << svg.err;
+  // The weights the run kept by step: one step's tables, and one query's row at every step.
+  EXPECT_EQ(json_of("attention --step 2")["tables"].size(), j0_tables(kinds));
+  const nlohmann::json over = json_of("attention --steps all --token 1 --layer 1 --head 1");
+  EXPECT_EQ(over["steps"], nlohmann::json({0, 2, 4}));
+  EXPECT_EQ(over["weights"].size(), 3u);
 }
 
 TEST_P(LookInside, TraceDescribesEveryStepInBothLanguages) {
@@ -204,6 +216,7 @@ TEST_P(LookInside, EveryApiRouteAnswers) {
     return RequestParams(more);
   };
   const nlohmann::json described = api.models({})["models"][0];
+  EXPECT_EQ(described["checkpoints"].size(), 3u);  // steps 0, 2 (a snapshot) and 4
   ASSERT_EQ(described["attention_kinds"].get<std::vector<std::string>>(), GetParam().kinds);
   std::map<std::string, std::function<void()>> cases;
   cases["/models"] = [&] { EXPECT_TRUE(described["ready"]); };
@@ -217,6 +230,9 @@ TEST_P(LookInside, EveryApiRouteAnswers) {
           api.attention(with({{"kind", kind["kind"]}, {"layer", layers}, {"head", heads}}));
       EXPECT_EQ(a["causal"], kind["causal"]);
       EXPECT_GT(a["rows"].get<int64_t>(), 0);
+      const nlohmann::json early = api.attention(
+          with({{"kind", kind["kind"]}, {"layer", "1"}, {"head", "1"}, {"checkpoint", "snapshots/step_2.safetensors"}}));
+      EXPECT_EQ(early["step"], 2);
     }
     EXPECT_THROW(api.attention(with({{"kind", "nonsense"}, {"layer", "1"}, {"head", "1"}})),
                  ApiError);

@@ -12,9 +12,10 @@ import { embeddingsView } from './views/embeddings.js';
 import { nextTokenView } from './views/next-token.js';
 import { trainingView } from './views/training.js';
 import { bigramView } from './views/bigram.js';
+import { fillView } from './views/fill.js';
 
 // The bigram view comes first: a bigram model opens on its table.
-const VIEWS = [bigramView, attentionView, translateView, traceView, embeddingsView, nextTokenView, trainingView];
+const VIEWS = [bigramView, fillView, attentionView, translateView, traceView, embeddingsView, nextTokenView, trainingView];
 const NEEDS_TEXT = new Set(['attention', 'translate', 'trace', 'next']);
 const FIRST_GUESS = 'To be, or not to be';
 

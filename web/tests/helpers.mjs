@@ -200,6 +200,19 @@ export async function trainTinyRecurrent(attention) {
   return out;
 }
 
+/**
+ * Trains a tiny masked language model (bert-tiny, characters) on a repetitive text, keeping its
+ * weights every 50 steps (snapshots/step_N.safetensors), into a temp folder.
+ */
+export async function trainTinyBert() {
+  const dir = mkdtempSync(join(tmpdir(), 'dikkat-bert-'));
+  const lines = Array.from({ length: 300 }, (_, i) => (i % 2 ? 'the cat sat on the mat' : 'a dog ran to a log'));
+  writeFileSync(join(dir, 'text.txt'), lines.join('\n') + '\n');
+  const out = join(dir, 'run');
+  await dikkat('train', '--arch', 'bert', '--preset', 'bert-tiny', '--data', join(dir, 'text.txt'), '--steps', '400', '--snapshot-every', '100', '--out', out, '--threads', '1', '--quiet');
+  return out;
+}
+
 /** Trains a bigram model on `text` (a small char vocabulary, or a large one) into a temp folder. */
 export async function trainTinyBigram(text) {
   const dir = mkdtempSync(join(tmpdir(), 'dikkat-bigram-'));

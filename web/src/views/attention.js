@@ -1,6 +1,8 @@
-// The attention view: pick a kind (self, or encoder/decoder/cross for a translator), a layer and
-// a head; see that one head as BertViz's head view and as a table, and every head at once as the
-// model view. Heads are fetched one at a time, when asked for.
+// The attention view: pick a kind (the model's own: self, or encoder/decoder/cross for a
+// translator), a layer and a head; see that one head as BertViz's head view and as a table, and
+// every head at once as the model view. Heads are fetched one at a time, when asked for. A run
+// that kept its weights by step (train --snapshot-every) gets a training-step slider: the same
+// head earlier in training.
 import { h, put } from '../dom.js';
 import { get, floats } from '../api.js';
 import { weightScale, maxOf, legend } from '../colors.js';
@@ -10,15 +12,40 @@ import { panel, fill, select, switcher, labelled, note } from '../ui.js';
 import { headViewFigure } from './head-view.js';
 import { modelViewFigure } from './model-view.js';
 
-const selection = { model: null, kind: null, layer: 1, head: 1 };
+const selection = { model: null, kind: null, layer: 1, head: 1, checkpoint: null };
 
-function layerCount(model, kind) {
-  return Math.max(1, kind === 'encoder' ? model.encoder_layers : model.layers);
+/** The layers and heads of one kind, as /api/models describes it. */
+function shapeOf(model, kind) {
+  const found = (model.attention || []).find((k) => k.kind === kind);
+  return { layers: Math.max(1, found ? found.layers : model.layers), heads: Math.max(1, found ? found.heads : model.heads) };
+}
+
+/** The latest weights are asked for without naming a checkpoint (as before snapshots existed). */
+function checkpointParam(model, file) {
+  const latest = model.checkpoints.at(-1);
+  return file && latest && file !== latest.file ? file : undefined;
 }
 
 /** The query parameters of one head (or, without layer/head, of the overview). */
-export function attentionParams(ctx, kind, layer, head) {
-  return { model: ctx.model.id, text: ctx.text, target: ctx.target, kind, layer, head };
+export function attentionParams(ctx, kind, layer, head, checkpoint) {
+  return { model: ctx.model.id, text: ctx.text, target: ctx.target, kind, layer, head, checkpoint: checkpointParam(ctx.model, checkpoint) };
+}
+
+/** A slider over the run's checkpoints, labelled with the step it shows. */
+function stepSlider(checkpoints, file, onchange) {
+  const index = Math.max(0, checkpoints.findIndex((c) => c.file === file));
+  const readout = h('output', { 'data-testid': 'step-readout', text: `${checkpoints[index].step}` });
+  const input = h('input', {
+    type: 'range', min: 0, max: checkpoints.length - 1, step: 1, value: index, 'data-testid': 'step-slider',
+    'aria-valuetext': `${t('step')} ${checkpoints[index].step}`,
+    oninput: (e) => {
+      const c = checkpoints[Number(e.target.value)];
+      readout.textContent = `${c.step}`;
+      e.target.setAttribute('aria-valuetext', `${t('step')} ${c.step}`);
+      onchange(c.file);
+    },
+  });
+  return h('span', { class: 'slider' }, input, readout);
 }
 
 /** Fetches one head and decodes its weights. */
@@ -52,7 +79,7 @@ export const attentionView = {
     const { model } = ctx;
     const kinds = model.attention_kinds;
     if (selection.model !== model.id || !kinds.includes(selection.kind)) {
-      Object.assign(selection, { model: model.id, kind: kinds[0], layer: 1, head: 1 });
+      Object.assign(selection, { model: model.id, kind: kinds[0], layer: 1, head: 1, checkpoint: model.checkpoints.at(-1)?.file });
     }
     const controls = h('div', { class: 'controls' });
     const headHost = h('div');
@@ -60,7 +87,7 @@ export const attentionView = {
     host.append(controls, headHost, overviewHost);
 
     const showHead = () => fill(headHost, async () => headPanels(
-      await fetchHead(attentionParams(ctx, selection.kind, selection.layer, selection.head)), `attention-${selection.kind}-${selection.layer}-${selection.head}`));
+      await fetchHead(attentionParams(ctx, selection.kind, selection.layer, selection.head, selection.checkpoint)), `attention-${selection.kind}-${selection.layer}-${selection.head}`));
 
     const drawControls = (layers, heads) => {
       const numbered = (n) => Array.from({ length: n }, (_, i) => [i + 1, String(i + 1)]);
@@ -70,7 +97,12 @@ export const attentionView = {
           onchange: (kind) => { Object.assign(selection, { kind, layer: 1, head: 1 }); ctx.rerender(); },
         })),
         labelled(t('layer'), select({ options: numbered(layers), value: selection.layer, testid: 'layer-select', onchange: (v) => { selection.layer = Number(v); refresh(); } })),
-        labelled(t('head'), select({ options: numbered(heads), value: selection.head, testid: 'head-select', onchange: (v) => { selection.head = Number(v); refresh(); } })));
+        labelled(t('head'), select({ options: numbered(heads), value: selection.head, testid: 'head-select', onchange: (v) => { selection.head = Number(v); refresh(); } })),
+        model.checkpoints.length > 1 && labelled(t('trainingStep'), stepSlider(model.checkpoints, selection.checkpoint, (file) => {
+          selection.checkpoint = file;
+          showHead();
+          loadOverview();
+        })));
     };
 
     let overview = null;
@@ -86,17 +118,18 @@ export const attentionView = {
         { save: { figure: figure.figure, name: `model-view-${selection.kind}` }, testid: 'model-view' }));
     };
     const refresh = () => {
-      drawControls(overview ? overview.layers : layerCount(model, selection.kind), overview ? overview.heads : Math.max(1, model.heads));
+      const shape = shapeOf(model, selection.kind);
+      drawControls(shape.layers, shape.heads);
       drawOverview();
       showHead();
     };
-
-    refresh();
-    fill(overviewHost, async () => {
-      overview = await get('/api/attention/overview', { model: model.id, text: ctx.text, target: ctx.target, kind: selection.kind });
-      drawControls(overview.layers, overview.heads);
+    const loadOverview = () => fill(overviewHost, async () => {
+      overview = await get('/api/attention/overview', attentionParams(ctx, selection.kind, undefined, undefined, selection.checkpoint));
       drawOverview();
       return overviewHost.firstChild;
     });
+
+    refresh();
+    loadOverview();
   },
 };

@@ -21,7 +21,7 @@ export function bigramParams(model, text) {
 
 export const bigramView = {
   id: 'bigram',
-  available: (model) => model.ready && model.arch === 'bigram',
+  available: (model) => model.ready && model.next_token_table === true,
   render(host, ctx) {
     const params = bigramParams(ctx.model, ctx.text);
     if (!params) {

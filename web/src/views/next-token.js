@@ -77,7 +77,8 @@ function generateBox(ctx) {
 
 export const nextTokenView = {
   id: 'next',
-  available: (model) => model.ready,
+  // A masked language model has no next token: its guesses are the fill view's.
+  available: (model) => model.ready && model.task !== 'masked_language_model',
   render(host, ctx) {
     const { model } = ctx;
     const barsHost = h('div');
