@@ -21,7 +21,7 @@ namespace dikkat {
 namespace {
 
 struct EvalArgs {
-  std::string model, data;
+  std::string model, data, examples;
   uint64_t mask_seed = 1234;
   bool json = false;
   int threads = 1;
@@ -33,10 +33,12 @@ void eval_masked_lm(const EvalArgs& a, const LoadedModel& m) {
   const MaskedLmTokens tokens = masked_lm_tokens(m.tokenizer, a.model + "/tokenizer.json");
   const std::string text = read_training_text(a.data);
   const int64_t context = m.config.model.context;
+  const std::string kind = a.examples.empty() ? m.config.train.examples : a.examples;
+  if (kind != "lines" && kind != "windows")
+    throw Error("--examples must be lines or windows, got '" + kind + "'");
   const std::vector<std::vector<int32_t>> examples =
-      m.config.train.examples == "windows"
-          ? window_examples(m.tokenizer.encode(text, a.data), context, tokens)
-          : line_examples(m.tokenizer, text, context, tokens, a.data);
+      kind == "windows" ? window_examples(m.tokenizer.encode(text, a.data), context, tokens)
+                        : line_examples(m.tokenizer, text, context, tokens, a.data);
   if (examples.empty()) throw Error(a.data + ": no examples (every line is empty)");
   const MaskedLmScore s = score_masked_lm(*m.model, examples, m.config.train.mask_fraction,
                                           tokens, a.mask_seed, 32, a.json ? "" : "evaluating");
@@ -44,6 +46,7 @@ void eval_masked_lm(const EvalArgs& a, const LoadedModel& m) {
     std::printf("%s\n", nlohmann::json{{"model", a.model},
                                        {"data", a.data},
                                        {"examples", s.examples},
+                                       {"example_kind", kind},
                                        {"masked", s.masked},
                                        {"mask_seed", a.mask_seed},
                                        {"loss", s.loss},
@@ -57,11 +60,11 @@ void eval_masked_lm(const EvalArgs& a, const LoadedModel& m) {
     return;
   }
   std::printf(
-      "%s on %s (%lld examples, %lld masked tokens, mask seed %llu)\n"
+      "%s on %s (%lld examples as %s, %lld masked tokens, mask seed %llu)\n"
       "                  model   unigram baseline\n"
       "  loss (nats)  %9.4f  %9.4f\n  top-1        %8.2f%%  %8.2f%%\n"
       "  top-5        %8.2f%%  %8.2f%%\n",
-      a.model.c_str(), a.data.c_str(), (long long)s.examples, (long long)s.masked,
+      a.model.c_str(), a.data.c_str(), (long long)s.examples, kind.c_str(), (long long)s.masked,
       (unsigned long long)a.mask_seed, s.loss, s.unigram_loss, 100 * s.top1, 100 * s.unigram_top1,
       100 * s.top5, 100 * s.unigram_top5);
 }
@@ -172,6 +175,9 @@ void add_eval_command(CLI::App& app) {
                   "UTF-8 text to score (source<TAB>target pairs for a translation model; for a "
                   "masked language model, lines masked as in training)")
       ->required();
+  cmd->add_option("--examples", args->examples,
+                  "masked language models: lines or windows of the file (default: as the model "
+                  "was trained)");
   cmd->add_option("--mask-seed", args->mask_seed,
                   "masked language models: the seed of the masking, so scores compare")
       ->capture_default_str();

@@ -35,20 +35,10 @@ void print_text(const FillArgs& a, const FillResult& r) {
 
 // Hugging Face's fill-mask fields for each mask, with the mask's position and the filled text.
 void print_json(const FillArgs& a, const FillResult& r) {
-  nlohmann::json masks = nlohmann::json::array();
-  for (const FilledMask& m : r.masks) {
-    nlohmann::json candidates = nlohmann::json::array();
-    for (const FillCandidate& c : m.candidates)
-      candidates.push_back({{"score", c.score},
-                            {"token", c.id},
-                            {"token_str", c.token},
-                            {"sequence", c.sequence}});
-    masks.push_back({{"position", m.position}, {"candidates", candidates}});
-  }
   const nlohmann::json out = {{"model", a.model},
                               {"text", a.text},
                               {"tokens", r.inspected.input.labels},
-                              {"masks", masks},
+                              {"masks", masks_json(r)},
                               {"filled", r.filled}};
   std::printf("%s\n", json_text(out, 1).c_str());
 }

@@ -19,6 +19,7 @@ namespace {
 struct GenerateArgs {
   std::string model, prompt, preset;
   int64_t tokens = 200, prompt_tokens = 0;  // 0: half the context, at most 64
+  int64_t samples = 1;
   bool benchmark = false, json = false;
   SamplingOptions sampling;
   uint64_t seed = 1337;
@@ -80,6 +81,14 @@ void run_generate(GenerateArgs a) {
   const std::vector<int32_t> prompt = m.tokenizer.encode(a.prompt, "--prompt");
   if (a.greedy) a.sampling.temperature = 0.0f;
   std::mt19937_64 rng(a.seed);
+  if (a.samples != 1) {
+    const auto all = generate_samples(*m.model, prompt, a.tokens, a.samples, a.sampling, rng,
+                                      m.tokenizer.end_of_text().value_or(-1));
+    for (size_t r = 0; r < all.size(); ++r)
+      std::printf("%s--- sample %zu\n%s%s\n", r ? "\n" : "", r + 1, a.prompt.c_str(),
+                  m.tokenizer.decode_text(all[r]).c_str());
+    return;
+  }
   std::fputs(a.prompt.c_str(), stdout);
   std::fflush(stdout);
   generate_tokens(
@@ -117,6 +126,10 @@ void add_generate_command(CLI::App& app) {
                   "sample from the smallest set of tokens whose probability reaches P")
       ->check(CLI::Range(0.0f, 1.0f));
   cmd->add_flag("--greedy", args->greedy, "always the most likely token (same as --temperature 0)");
+  cmd->add_option("--samples", args->samples,
+                  "continuations of the prompt, generated side by side in one batch and printed "
+                  "one after another")
+      ->capture_default_str();
   cmd->add_option("--seed", args->seed, "random seed for sampling")->capture_default_str();
   cmd->add_flag("--benchmark", args->benchmark,
                 "measure prompt and generation speed instead (random prompt of --prompt-tokens, "

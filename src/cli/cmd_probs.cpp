@@ -13,7 +13,7 @@
 #include "draw/bar_chart_svg.h"
 #include "draw/terminal_heatmap.h"
 #include "error.h"
-#include "inspect/fill_mask.h"
+#include "inspect/next_token_logits.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
 #include "inspect/token_labels.h"
@@ -43,31 +43,17 @@ void run_probs(ProbsArgs a) {
   for (float t : a.temperatures)
     if (!(t >= 0.0f)) throw Error("--temperature must be 0 or more");
   if (a.top < 1) throw Error("--top must be at least 1");
-  int64_t dropped = 0;
   // A language model continues --text; a translation model gives the next target token after
-  // --target (empty: the first) for the source sentence --text.
-  LoadedModel model = load_model_dir(a.model);
-  const Tokenizer tokenizer = model.tokenizer;
-  std::vector<float> logits;
+  // --target (empty: the first) for the source sentence --text; a masked language model its
+  // guess at the first [MASK].
+  const LoadedModel model = load_model_dir(a.model);
+  const Tokenizer& tokenizer = model.tokenizer;
+  const NextTokenLogits next = next_token_logits(model, a.text, a.target);
+  const std::vector<float>& logits = next.logits;
   std::string after = "\"" + a.text + "\"", seen;
-  if (translates(model)) {
-    const InspectedText t = inspect_text(model, a.text, a.target, false);
-    const std::span<const float> last = t.last_logits();
-    logits.assign(last.begin(), last.end());
-    after = "\"" + a.target + "\" translating \"" + a.text + "\"";
-  } else if (model.model->task() == ModelTask::kMaskedLanguageModel) {
-    const InspectedText t = inspect_text(model, a.text, a.target);
-    const std::span<const float> at_mask = first_mask_logits(t, model.tokenizer, "--text");
-    logits.assign(at_mask.begin(), at_mask.end());
-    after = "\"" + a.text + "\", at its first [MASK]";
-  } else {
-    if (!a.target.empty()) throw Error("--target: " + a.model + " is a language model");
-    const ModelText mt = window_of(std::move(model), a.text, dropped);
-    const auto decoder = mt.model.model->decoder();  // the logits live in the decoder
-    const std::span<const float> l = decoder->feed(mt.ids);
-    logits.assign(l.begin(), l.end());
-    if (dropped) seen = " — the model sees the last " + std::to_string(mt.ids.size()) + " tokens";
-  }
+  if (translates(model)) after = "\"" + a.target + "\" translating \"" + a.text + "\"";
+  if (next.dropped)
+    seen = " — the model sees the last " + std::to_string(next.labels.size()) + " tokens";
   const int64_t vocab = int64_t(logits.size());
   std::vector<std::vector<double>> dists;
   for (float t : a.temperatures) dists.push_back(next_token_distribution(logits.data(), vocab, t));
@@ -121,7 +107,7 @@ void run_probs(ProbsArgs a) {
       std::printf("%s\n", json_text(nlohmann::json{{"model", a.model},
                                                    {"text", a.text},
                                                    {"target", a.target},
-                                                   {"dropped_tokens", dropped},
+                                                   {"dropped_tokens", next.dropped},
                                                    {"temperatures", a.temperatures},
                                                    {"tokens", rows}},
                                     1)

@@ -2,8 +2,24 @@
 
 #include "error.h"
 #include "inspect/next_token.h"
+#include "inspect/token_labels.h"
 
 namespace dikkat {
+
+nlohmann::json masks_json(const FillResult& result) {
+  nlohmann::json masks = nlohmann::json::array();
+  for (const FilledMask& m : result.masks) {
+    nlohmann::json candidates = nlohmann::json::array();
+    for (const FillCandidate& c : m.candidates)
+      candidates.push_back({{"score", c.score},
+                            {"token", c.id},
+                            {"token_str", c.token},
+                            {"label", visible_token(c.token)},
+                            {"sequence", c.sequence}});
+    masks.push_back({{"position", m.position}, {"candidates", candidates}});
+  }
+  return masks;
+}
 
 std::span<const float> first_mask_logits(const InspectedText& text, const Tokenizer& tokenizer,
                                          const std::string& name) {

@@ -4,6 +4,7 @@
 // of Hugging Face's fill-mask pipeline: score, token id, token string, and the sequence with that
 // token in place.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct FillResult {
   std::vector<FilledMask> masks;
   std::string filled;  // the text with every mask filled by its most likely token
 };
+
+// The masks as `dikkat fill --format json` and /api/fill give them: [{"position", "candidates":
+// [{"score", "token" (id), "token_str", "label" (whitespace made visible), "sequence"}]}].
+nlohmann::json masks_json(const FillResult& result);
 
 // The logits (V) at the first [MASK] of a masked language model's inspected text: its next-token
 // view. Error naming `name` when the text has none.

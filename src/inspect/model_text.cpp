@@ -72,11 +72,6 @@ ModelText load_model_and_text(const std::string& model_dir, const std::string& t
   return ModelText{std::move(t), std::move(model)};
 }
 
-ModelText window_of(LoadedModel model, const std::string& text, int64_t& dropped) {
-  TextTokens t = window_tokens(model, text, dropped);
-  return ModelText{std::move(t), std::move(model)};
-}
-
 bool translates(const LoadedModel& model) {
   return model.model->task() == ModelTask::kTranslation;
 }
@@ -96,21 +91,27 @@ std::span<const float> InspectedText::last_logits() const {
   return {logits.ptr() + (logits.size(0) - 1) * V, size_t(V)};
 }
 
-InspectedText inspect_text(const LoadedModel& model, const std::string& text,
-                           const std::string& target, bool translate_if_empty,
-                           const InspectionNames& names) {
+namespace {
+
+// A model that reads one text: its positions as given.
+InspectedText inspect_input(const LoadedModel& model, TextTokens input, const std::string& target,
+                            const InspectionNames& names) {
+  if (!target.empty()) throw Error(names.target + ": the model is not a translator");
+  InspectedText t;
+  t.kinds = model.model->attention_kinds();
+  t.input = std::move(input);
+  t.text_ids = t.input.ids;
+  t.trace = model.model->inspect({t.input.ids, {}, -1});
+  return t;
+}
+
+InspectedText inspect_translation(const LoadedModel& model, const std::string& text,
+                                  const std::string& target, bool translate_if_empty,
+                                  const InspectionNames& names) {
   InspectedText t;
   t.kinds = model.model->attention_kinds();
   const Tokenizer& tok = model.tokenizer;
   const int64_t context = model.config.model.context;
-  if (!translates(model)) {
-    if (!target.empty()) throw Error(names.target + ": the model is not a translator");
-    const bool masked = model.model->task() == ModelTask::kMaskedLanguageModel;
-    t.input = masked ? masked_lm_input(model, text, names.text) : text_tokens(model, text, names.text);
-    t.text_ids = t.input.ids;
-    t.trace = model.model->inspect({t.input.ids, {}, -1});
-    return t;
-  }
   const auto end = tok.end_of_text();
   if (!end) throw Error("the model's tokenizer has no <|endoftext|> token");
   if (text.empty()) throw Error(names.text + " must not be empty (the source sentence)");
@@ -142,6 +143,22 @@ InspectedText inspect_text(const LoadedModel& model, const std::string& text,
   t.target.tokens.insert(t.target.tokens.begin(), "");
   t.trace = model.model->inspect({t.text_ids, t.target_ids, *end});
   return t;
+}
+
+}  // namespace
+
+InspectedText inspect_text(const LoadedModel& model, const std::string& text,
+                           const std::string& target, bool translate_if_empty,
+                           const InspectionNames& names) {
+  switch (model.model->task()) {
+    case ModelTask::kLanguageModel:
+      return inspect_input(model, text_tokens(model, text, names.text), target, names);
+    case ModelTask::kMaskedLanguageModel:
+      return inspect_input(model, masked_lm_input(model, text, names.text), target, names);
+    case ModelTask::kTranslation:
+      return inspect_translation(model, text, target, translate_if_empty, names);
+  }
+  throw Error("inspect: the model's task has no inspection");  // every task is handled above
 }
 
 }  // namespace dikkat

@@ -35,8 +35,6 @@ struct ModelText : TextTokens {
 
 // Loads `model_dir` and encodes `text` (the --text flag) as text_tokens does.
 ModelText load_model_and_text(const std::string& model_dir, const std::string& text);
-// A loaded model with `text` cut to its last `context` tokens, as window_tokens does.
-ModelText window_of(LoadedModel model, const std::string& text, int64_t& dropped);
 
 // One input run through a model with every step traced (Model::inspect): what the attention,
 // trace and probs views and the server read. A language model reads the text; a translator reads

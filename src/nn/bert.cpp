@@ -12,10 +12,8 @@ Bert::Bert(const ModelConfig& config) : Model(config) {
   const AddParameter add = parameter_adder();
   using R = ParamRole;
   Var words = add("embeddings.word_embeddings.weight", {V, C}, R::kEmbedding);
-  Var positions = c.positions == Positions::kLearned
-                      ? add("embeddings.position_embeddings.weight", {c.context, C}, R::kPositions)
-                      : make_var(sinusoidal_positions(c.context, C), false);
-  embedding_ = TokenPositionEmbedding(words, positions, 1.0f);
+  embedding_ = TokenPositionEmbedding(
+      words, make_positions(add, "embeddings.position_embeddings.weight", c), 1.0f);
   if (c.norm == NormPlacement::kPost)
     embedding_norm_ = LayerNorm::make(add, "embeddings.layer_norm", C, c.ln_bias, c.ln_eps);
   for (int64_t i = 0; i < c.n_layer; ++i) {

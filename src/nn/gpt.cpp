@@ -13,10 +13,7 @@ Gpt::Gpt(const ModelConfig& config) : Model(config) {
   const AddParameter add = parameter_adder();
   using R = ParamRole;
   Var wte = add("transformer.wte.weight", {v, C}, R::kEmbedding);
-  Var positions = c.positions == Positions::kLearned
-                      ? add("transformer.wpe.weight", {c.context, C}, R::kPositions)
-                      : make_var(sinusoidal_positions(c.context, C), false);
-  embedding_ = TokenPositionEmbedding(wte, positions, 1.0f);
+  embedding_ = TokenPositionEmbedding(wte, make_positions(add, "transformer.wpe.weight", c), 1.0f);
   for (int64_t i = 0; i < c.n_layer; ++i) {
     const std::string p = "transformer.h." + std::to_string(i) + ".";
     TransformerBlockNames names;

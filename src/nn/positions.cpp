@@ -15,4 +15,9 @@ Tensor sinusoidal_positions(int64_t context, int64_t n_embd) {
   return table;
 }
 
+Var make_positions(const AddParameter& add, const std::string& name, const ModelConfig& c) {
+  if (c.positions == Positions::kLearned) return add(name, {c.context, c.n_embd}, ParamRole::kPositions);
+  return make_var(sinusoidal_positions(c.context, c.n_embd), false);
+}
+
 }  // namespace dikkat

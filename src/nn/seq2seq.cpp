@@ -48,12 +48,10 @@ Seq2seq::Seq2seq(const ModelConfig& config) : Model(config) {
     source_table = add("encoder.embed_tokens.weight", {V, C}, R::kEmbedding);
     target_table = add("decoder.embed_tokens.weight", {V, C}, R::kEmbedding);
   }
-  if (c.positions == Positions::kLearned) {
-    source_positions = add("encoder.embed_positions.weight", {c.context, C}, R::kPositions);
-    target_positions = add("decoder.embed_positions.weight", {c.context, C}, R::kPositions);
-  } else {
-    source_positions = target_positions = make_var(sinusoidal_positions(c.context, C), false);
-  }
+  source_positions = make_positions(add, "encoder.embed_positions.weight", c);
+  target_positions = c.positions == Positions::kLearned
+                         ? make_positions(add, "decoder.embed_positions.weight", c)
+                         : source_positions;  // the same fixed sinusoids
   const float scale = std::sqrt(float(C));
   source_embed_ = TokenPositionEmbedding(source_table, source_positions, scale);
   target_embed_ = TokenPositionEmbedding(target_table, target_positions, scale);

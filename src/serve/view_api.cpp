@@ -13,6 +13,7 @@
 #include "inspect/fill_mask.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
+#include "inspect/next_token_logits.h"
 #include "inspect/pca.h"
 #include "inspect/token_labels.h"
 #include "serve/api_error.h"
@@ -266,34 +267,12 @@ nlohmann::json ViewApi::logits(const RequestParams& p) {
   ServedModel& served = model(p);
   const auto m = served.latest();
   const std::string text = p.text("text"), target = p.text_or("target", "");
-  std::vector<float> logits;
-  std::vector<std::string> labels;
-  int64_t dropped = 0;
-  if (translates(*m)) {
-    const InspectedText t =
-        about_text([&] { return inspect_text(*m, text, target, false, kFieldNames); });
-    const std::span<const float> last = t.last_logits();
-    logits.assign(last.begin(), last.end());
-    labels = t.target.labels;
-  } else if (m->model->task() == ModelTask::kMaskedLanguageModel) {
-    const InspectedText t = about_text([&] { return inspect_text(*m, text, target, true, kFieldNames); });
-    const std::span<const float> at_mask =
-        about_text([&] { return first_mask_logits(t, m->tokenizer, "text"); });
-    logits.assign(at_mask.begin(), at_mask.end());
-    labels = t.input.labels;
-  } else {
-    if (!target.empty())
-      throw ApiError(400, "target", "target: " + served.id() + " is a language model");
-    const TextTokens t = about_text([&] { return window_tokens(*m, text, dropped, "text"); });
-    const auto decoder = m->model->decoder();
-    const std::span<const float> l = decoder->feed(t.ids);
-    logits.assign(l.begin(), l.end());
-    labels = t.labels;
-  }
-  return {{"vocab_size", logits.size()},
-          {"logits", base64_floats(logits)},
-          {"tokens", labels},
-          {"dropped", dropped}};
+  const NextTokenLogits next =
+      about_text([&] { return next_token_logits(*m, text, target, kFieldNames); });
+  return {{"vocab_size", next.logits.size()},
+          {"logits", base64_floats(next.logits)},
+          {"tokens", next.labels},
+          {"dropped", next.dropped}};
 }
 
 nlohmann::json ViewApi::embeddings(const RequestParams& p) {
@@ -362,18 +341,7 @@ nlohmann::json ViewApi::fill(const RequestParams& p) {
                                      m->model->summary() + ")");
   const int64_t top = p.integer_or("top", 5, 1, 100);
   const FillResult r = about_text([&] { return fill_masks(*m, p.text("text"), top, "text"); });
-  nlohmann::json masks = nlohmann::json::array();
-  for (const FilledMask& mask : r.masks) {
-    nlohmann::json candidates = nlohmann::json::array();
-    for (const FillCandidate& c : mask.candidates)
-      candidates.push_back({{"score", c.score},
-                            {"token", c.id},
-                            {"token_str", c.token},
-                            {"label", visible_token(c.token)},
-                            {"sequence", c.sequence}});
-    masks.push_back({{"position", mask.position}, {"candidates", candidates}});
-  }
-  return {{"tokens", r.inspected.input.labels}, {"masks", masks}, {"filled", r.filled}};
+  return {{"tokens", r.inspected.input.labels}, {"masks", masks_json(r)}, {"filled", r.filled}};
 }
 
 nlohmann::json ViewApi::translate(const RequestParams& p) {

@@ -176,5 +176,23 @@ TEST(PlotCommand, CurvesFromMetricsAndTheLineOfABadOne) {
                                  "metrics.jsonl:3: not valid JSON");
 }
 
+// --samples N: N continuations generated side by side, printed one after another; greedy ones are
+// each the single greedy continuation.
+TEST(GenerateCommand, SamplesArePrintedOneAfterAnother) {
+  const std::string base = "generate --model " + model("shakespeare-cpu") + " --prompt 'ROMEO:' --tokens 12";
+  const auto one = run_dikkat(base + " --greedy");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto three = run_dikkat(base + " --greedy --samples 3");
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  EXPECT_EQ(three.out, "--- sample 1\n" + one.out + "\n--- sample 2\n" + one.out +
+                           "\n--- sample 3\n" + one.out);
+  const auto sampled = run_dikkat(base + " --samples 4 --seed 3");
+  ASSERT_EQ(sampled.exit_code, 0) << sampled.err;
+  EXPECT_EQ(run_dikkat(base + " --samples 4 --seed 3").out, sampled.out);  // repeatable
+  for (const char* header : {"--- sample 1\nROMEO:", "--- sample 4\nROMEO:"})
+    EXPECT_NE(sampled.out.find(header), std::string::npos) << header;
+  testing::expect_one_line_error(run_dikkat(base + " --samples 0"), "--samples");
+}
+
 }  // namespace
 }  // namespace dikkat

@@ -85,6 +85,12 @@ TEST_F(MaskedLmCommands, BadInputGetsOneClearLine) {
   expect_one_line_error(run_dikkat("probs" + model() + " --text 'the cat'"), "--text: no [MASK]");
   expect_one_line_error(run_dikkat("generate" + model() + " --prompt 'the'"),
                         "does not continue text");
+  // Weights of a step the run never kept (it kept 0 and the last, 400).
+  expect_one_line_error(run_dikkat("attention" + model() + " --text 'the cat' --step 7"),
+                        "--step 7: " + file("model") + " has no weights of that step (it has steps 0, 400");
+  expect_one_line_error(run_dikkat("attention" + model() + " --text 'the cat' --steps all --token 1 "
+                                   "--layer 1 --head 1 --step 0"),
+                        "--step and --steps are separate views");
   // A tokenizer without [MASK] cannot train a masked language model.
   ASSERT_EQ(run_dikkat("tokenizer train --data " + file("text.txt") + " --vocab-size 260 --out " +
                        file("plain.json"))

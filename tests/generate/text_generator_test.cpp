@@ -40,5 +40,46 @@ TEST(TextGenerator, GreedyBeyondTheContextSeesTheLastContextTokens) {
   }
 }
 
+// Several samples in one batch: greedy rows are each the single greedy continuation (also past
+// the context, where every row's window is rebuilt); sampled rows are repeatable for a seed and
+// are the same draws one row at a time would take from the logits the rows see.
+TEST(TextGenerator, SamplesSideBySideAreWhatOneRowWouldGenerate) {
+  auto model = testing::fixture_model<Gpt>("gpt_prenorm_learned.safetensors");
+  const int64_t ctx = model->config().context;
+  const std::vector<int32_t> prompt = {1, 2, 3};
+  std::mt19937_64 rng(1);
+  const std::vector<int32_t> one =
+      generate_tokens(*model, prompt, 2 * ctx, {.temperature = 0.0f}, rng, [](int32_t) {});
+  const auto greedy = generate_samples(*model, prompt, 2 * ctx, 3, {.temperature = 0.0f}, rng);
+  ASSERT_EQ(greedy.size(), 3u);
+  for (const auto& row : greedy) EXPECT_EQ(row, one);
+
+  std::mt19937_64 a(9), b(9);
+  const auto sampled = generate_samples(*model, prompt, ctx + 5, 4, {.temperature = 1.5f}, a);
+  EXPECT_EQ(generate_samples(*model, prompt, ctx + 5, 4, {.temperature = 1.5f}, b), sampled);
+  bool differ = false;
+  for (const auto& row : sampled) {
+    EXPECT_EQ(int64_t(row.size()), ctx + 5);
+    differ = differ || row != sampled[0];
+  }
+  EXPECT_TRUE(differ) << "four samples at temperature 1.5 all came out the same";
+  // Replayed row by row: each token is the draw from the logits of that row's own text.
+  std::mt19937_64 replay(9);
+  const int64_t v = model->config().vocab_size;
+  std::vector<std::vector<int32_t>> texts(4, prompt);
+  for (int64_t n = 0; n < ctx + 5; ++n)
+    for (size_t r = 0; r < 4; ++r) {
+      const auto& text = texts[r];
+      const std::vector<int32_t> window(text.end() - std::min<int64_t>(ctx, int64_t(text.size())),
+                                        text.end());
+      const Tensor logits = full_forward(*model, window);
+      const int32_t token = sample_token(
+          std::span<const float>(logits.ptr() + (int64_t(window.size()) - 1) * v, size_t(v)),
+          {.temperature = 1.5f}, replay);
+      ASSERT_EQ(token, sampled[r][size_t(n)]) << "row " << r << " token " << n;
+      texts[r].push_back(token);
+    }
+}
+
 }  // namespace
 }  // namespace dikkat

@@ -1,6 +1,7 @@
 // The masked language model against PyTorch's nn.TransformerEncoder on the same weights and padded
 // batch (fixtures written by tests/reference/make_bert_fixtures.py): logits, the loss over the
-// masked positions, every parameter gradient and every attention table. Then the whole loss's
+// masked positions (through the head on every position, and through the model's own loss that
+// runs it on the masked ones only), every parameter gradient and every attention table. Then the whole loss's
 // gradient against finite differences, and the inspected trace against the batch forward.
 #include "nn/bert.h"
 
@@ -19,11 +20,7 @@ namespace {
 
 using testing::expect_close;
 
-struct Fixture {
-  SafetensorsReader file;
-  std::unique_ptr<Bert> model;
-  Batch batch;
-};
+using Fixture = testing::TranslationFixture<Bert>;  // a file, its model and its batch
 
 Fixture load_fixture(const std::string& name) {
   SafetensorsReader file = SafetensorsReader::open(testing::fixture_path(name));
@@ -42,22 +39,19 @@ class BertMatchesPyTorch : public ::testing::TestWithParam<std::string> {};
 TEST_P(BertMatchesPyTorch, LogitsLossAndEveryGradient) {
   Fixture f = load_fixture(GetParam());
   Graph g;
-  const Var logits = f.model->batch_logits(g, f.batch);
-  const Var loss = cross_entropy(g, logits, f.batch.targets, {.ignore_id = kIgnoredTarget}).loss;
-  g.backward(loss);
-  expect_close(logits->value, f.file.f32("logits"), 1e-4f, "logits");
+  testing::expect_logits_loss_and_gradients(f, g, f.model->batch_logits(g, f.batch));
+  // The model's own loss (the head on the masked positions only) is the same number, and so are
+  // its gradients.
+  for (const auto& p : f.model->parameters()) p.var->zero_grad();
+  Graph again;
+  const Var loss = f.model->loss(again, f.batch, nullptr);
+  again.backward(loss);
   EXPECT_NEAR(loss->value.data[0], f.file.f32("loss").data[0], 1e-5);
-  int64_t checked = 0;
   for (const auto& p : f.model->parameters()) {
     Tensor got(p.var->value.shape);
     std::copy_n(p.var->grad_ptr(), got.numel(), got.ptr());
     expect_close(got, f.file.f32("grad/" + p.name, p.var->value.shape), 1e-4f, p.name);
-    checked += got.numel();
   }
-  EXPECT_EQ(checked, f.model->parameter_count());
-  // The model's own loss is the same number.
-  Graph again = Graph::inference();
-  EXPECT_NEAR(f.model->loss(again, f.batch, nullptr)->value.data[0], loss->value.data[0], 1e-6);
 }
 
 // Each row traced alone, padding kept: its tables are PyTorch's, padded keys get exactly 0, and
