@@ -12,7 +12,6 @@ As in make_fixtures.py, parameters are drawn in float32, the reference runs in
 float64 and the outputs are rounded to float32 once.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -22,7 +21,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from bert_reference import Bert, full_config, loss_of  # noqa: E402
-from make_fixtures import FIXTURE_DIR, draw_params, read_safetensors, write_safetensors  # noqa: E402
+from make_fixtures import draw_params, read_safetensors, write_and_check  # noqa: E402
 
 # name -> (config, lengths, seed)
 FIXTURES = {
@@ -99,20 +98,6 @@ def check(name, path):
           f"max|dgrad|={d_grad:.1e} max|dweights|={d_w:.1e} (fp32 vs fp64)")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="only read back and verify")
-    args = ap.parse_args()
-    for name in FIXTURES:
-        path = os.path.normpath(os.path.join(FIXTURE_DIR, name + ".safetensors"))
-        if not args.check:
-            torch.manual_seed(FIXTURES[name][2] + 7)
-            tensors, meta = build(name)
-            write_safetensors(path, tensors, meta)
-            print(f"wrote {path}  ({os.path.getsize(path)} bytes, {len(tensors)} tensors)")
-        check(name, path)
-
-
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    main()
+    write_and_check(__doc__, FIXTURES, lambda name: FIXTURES[name][2] + 7, build, check)

@@ -124,6 +124,23 @@ def read_safetensors(path):
 # fixtures
 # ----------------------------------------------------------------------------
 
+def write_and_check(doc, fixtures, seed_of, build, check):
+    """The command line of the architecture fixture writers: build and write every fixture
+    (torch seeded from seed_of(name) first), then read each back and check it; --check only
+    checks."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="only read back and verify")
+    args = ap.parse_args()
+    for name in fixtures:
+        path = os.path.normpath(os.path.join(FIXTURE_DIR, name + ".safetensors"))
+        if not args.check:
+            torch.manual_seed(seed_of(name))
+            tensors, meta = build(name)
+            write_safetensors(path, tensors, meta)
+            print(f"wrote {path}  ({os.path.getsize(path)} bytes, {len(tensors)} tensors)")
+        check(name, path)
+
+
 def fixture_params(model, seed):
     return draw_params(model.named_parameters(), seed, lambda name: ".ln_" in name)
 
