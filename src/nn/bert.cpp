@@ -110,16 +110,9 @@ Var Bert::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) const
 }
 
 std::vector<AttentionKind> Bert::attention_kinds() const {
-  AttentionKind self{"self",
-                     AttentionType::kBidirectionalSelf,
-                     config().n_head,
-                     {},
-                     Sequence::kInput,
-                     Sequence::kInput,
-                     {"self-attention, both ways", "öz-dikkat, iki yönlü"}};
-  for (int64_t i = 0; i < config().n_layer; ++i)
-    self.tables.push_back("h." + std::to_string(i) + ".attn.weights");
-  return {self};
+  return {{"self", AttentionType::kBidirectionalSelf, config().n_head,
+           layer_tables("h.", config().n_layer, ".attn.weights"), Sequence::kInput,
+           Sequence::kInput, {"self-attention, both ways", "öz-dikkat, iki yönlü"}}};
 }
 
 ActivationTrace Bert::inspect(const InspectionInput& input) const {

@@ -95,11 +95,9 @@ std::unique_ptr<IncrementalDecoder> Gpt::decoder() const {
 }
 
 std::vector<AttentionKind> Gpt::attention_kinds() const {
-  AttentionKind self{"self", AttentionType::kCausalSelf, config().n_head, {},
-                     Sequence::kInput, Sequence::kInput, {"self-attention", "öz-dikkat"}};
-  for (int64_t i = 0; i < config().n_layer; ++i)
-    self.tables.push_back("h." + std::to_string(i) + ".attn.weights");
-  return {self};
+  return {{"self", AttentionType::kCausalSelf, config().n_head,
+           layer_tables("h.", config().n_layer, ".attn.weights"), Sequence::kInput,
+           Sequence::kInput, {"self-attention", "öz-dikkat"}}};
 }
 
 ActivationTrace Gpt::inspect(const InspectionInput& input) const {

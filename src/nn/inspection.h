@@ -33,6 +33,15 @@ struct AttentionKind {
   bool causal() const { return type == AttentionType::kCausalSelf; }
 };
 
+// The trace entries of `layers` layers' tables, first layer first: prefix + index + suffix
+// ("h." 0 ".attn.weights").
+inline std::vector<std::string> layer_tables(const std::string& prefix, int64_t layers,
+                                             const std::string& suffix) {
+  std::vector<std::string> tables;
+  for (int64_t i = 0; i < layers; ++i) tables.push_back(prefix + std::to_string(i) + suffix);
+  return tables;
+}
+
 // What one inspection reads: a language model's text (`input`), or a translator's source
 // sentence (`input`) and target (`target`, read after the start token); a translator's start and
 // end token is `end_token`.

@@ -145,19 +145,15 @@ Var Seq2seq::loss(Graph& g, const Batch& batch, std::mt19937_64* dropout_rng) co
 std::vector<AttentionKind> Seq2seq::attention_kinds() const {
   const ModelConfig& c = config();
   using S = Sequence;
-  AttentionKind encoder{"encoder", AttentionType::kBidirectionalSelf, c.n_head, {}, S::kInput,
-                        S::kInput, {"encoder self-attention", "kodlayıcı öz-dikkati"}};
-  AttentionKind decoder{"decoder", AttentionType::kCausalSelf, c.n_head, {}, S::kTarget,
-                        S::kTarget, {"decoder self-attention", "kod çözücü öz-dikkati"}};
-  AttentionKind cross{"cross", AttentionType::kCross, c.n_head, {}, S::kTarget, S::kInput,
-                      {"cross-attention (target → source)", "çapraz dikkat (hedef → kaynak)"}};
-  for (int64_t i = 0; i < c.n_encoder_layer; ++i)
-    encoder.tables.push_back("encoder.h." + std::to_string(i) + ".attn.weights");
-  for (int64_t i = 0; i < c.n_layer; ++i) {
-    decoder.tables.push_back("decoder.h." + std::to_string(i) + ".self_attn.weights");
-    cross.tables.push_back("decoder.h." + std::to_string(i) + ".cross_attn.weights");
-  }
-  return {encoder, decoder, cross};
+  return {{"encoder", AttentionType::kBidirectionalSelf, c.n_head,
+           layer_tables("encoder.h.", c.n_encoder_layer, ".attn.weights"), S::kInput, S::kInput,
+           {"encoder self-attention", "kodlayıcı öz-dikkati"}},
+          {"decoder", AttentionType::kCausalSelf, c.n_head,
+           layer_tables("decoder.h.", c.n_layer, ".self_attn.weights"), S::kTarget, S::kTarget,
+           {"decoder self-attention", "kod çözücü öz-dikkati"}},
+          {"cross", AttentionType::kCross, c.n_head,
+           layer_tables("decoder.h.", c.n_layer, ".cross_attn.weights"), S::kTarget, S::kInput,
+           {"cross-attention (target → source)", "çapraz dikkat (hedef → kaynak)"}}};
 }
 
 ActivationTrace Seq2seq::inspect(const InspectionInput& input) const {

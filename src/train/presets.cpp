@@ -259,7 +259,8 @@ Preset bert_tiny() {
 // English text on 2 cores in an hour: the English side of a translation corpus plus Tiny
 // Shakespeare is enough to learn word classes (docs/masked_lm.md). Examples are windows of the
 // token stream (RoBERTa's full sentences: consecutive lines packed to the context), so no batch
-// is mostly padding; about 6,000 steps of 4,096 tokens fit the hour.
+// is mostly padding. 3,600 steps of 4,096 tokens take about an hour at 1 step/s (bf16 on a
+// 2-core AVX-512 Xeon; fp32 on a 2-core Zen 4 EPYC takes 45 minutes; docs/results.md).
 Preset bert_small() {
   Preset p{"bert-small",
            "masked language model: 4 layers, 4 heads, 256 wide, byte-level BPE 8000, context 64",
@@ -269,7 +270,7 @@ Preset bert_small() {
   p.train.tokenizer = "bpe:8000";
   p.train.examples = "windows";
   p.train.batch_size = 64;
-  p.train.steps = 6000;
+  p.train.steps = 3600;
   p.train.lr = 1e-3f;
   p.train.min_lr = 1e-4f;
   p.train.warmup_steps = 500;
