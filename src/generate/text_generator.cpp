@@ -22,7 +22,8 @@ std::vector<std::vector<int32_t>> generate_samples(const Model& model,
                                                    const std::vector<int32_t>& prompt,
                                                    int64_t max_tokens, int64_t samples,
                                                    const SamplingOptions& options,
-                                                   std::mt19937_64& rng, int32_t stop_token) {
+                                                   std::mt19937_64& rng, int32_t stop_token,
+                                                   const std::function<void(int32_t)>& on_token) {
   if (prompt.empty()) throw Error("prompt is empty: give at least one character");
   if (samples < 1) throw Error("--samples must be at least 1");
   const auto decoder_ptr = model.decoder();
@@ -54,6 +55,7 @@ std::vector<std::vector<int32_t>> generate_samples(const Model& model,
       step[size_t(r)] = sample_token(row, options, rng);
       if (done[size_t(r)]) continue;
       generated[size_t(r)].push_back(step[size_t(r)]);
+      if (on_token) on_token(step[size_t(r)]);
       done[size_t(r)] = step[size_t(r)] == stop_token;
     }
     for (int64_t r = 0; r < samples; ++r) texts[size_t(r)].push_back(step[size_t(r)]);
@@ -69,29 +71,7 @@ std::vector<int32_t> generate_tokens(const Model& model, const std::vector<int32
                                      std::mt19937_64& rng,
                                      const std::function<void(int32_t)>& on_token,
                                      int32_t stop_token) {
-  if (prompt.empty()) throw Error("prompt is empty: give at least one character");
-  const auto decoder_ptr = model.decoder();
-  IncrementalDecoder& decoder = language_model_decoder(decoder_ptr, model);
-  const int64_t context = decoder.capacity();
-  std::vector<int32_t> text = prompt;
-  // The window the model sees: the last `context` tokens of the text so far.
-  auto run_window = [&] {
-    decoder.reset();
-    const int64_t start = std::max<int64_t>(0, int64_t(text.size()) - context);
-    return decoder.feed(std::span<const int32_t>(text).subspan(size_t(start)));
-  };
-  std::span<const float> logits = run_window();
-  std::vector<int32_t> generated;
-  for (int64_t n = 0; n < max_tokens; ++n) {
-    const int32_t next = sample_token(logits, options, rng);
-    generated.push_back(next);
-    text.push_back(next);
-    on_token(next);
-    if (next == stop_token) break;
-    if (n + 1 == max_tokens) break;
-    logits = decoder.length() < context ? decoder.feed(next) : run_window();
-  }
-  return generated;
+  return generate_samples(model, prompt, max_tokens, 1, options, rng, stop_token, on_token)[0];
 }
 
 }  // namespace dikkat

@@ -26,10 +26,10 @@ std::vector<int32_t> generate_tokens(const Model& model, const std::vector<int32
 // row's newest token together, so the weights are read once per step for all rows. Row after
 // row, each samples its token from its own logits with `rng`. A row that reaches `stop_token`
 // (>= 0) keeps it as its last token and stops growing. The context rule is generate_tokens'.
-std::vector<std::vector<int32_t>> generate_samples(const Model& model,
-                                                   const std::vector<int32_t>& prompt,
-                                                   int64_t max_tokens, int64_t samples,
-                                                   const SamplingOptions& options,
-                                                   std::mt19937_64& rng, int32_t stop_token = -1);
+// `on_token`, when set, is called with each row's token as it is chosen, row after row.
+std::vector<std::vector<int32_t>> generate_samples(
+    const Model& model, const std::vector<int32_t>& prompt, int64_t max_tokens, int64_t samples,
+    const SamplingOptions& options, std::mt19937_64& rng, int32_t stop_token = -1,
+    const std::function<void(int32_t)>& on_token = {});
 
 }  // namespace dikkat
