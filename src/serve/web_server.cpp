@@ -15,8 +15,8 @@ namespace dikkat {
 
 namespace {
 
-// The model's computations run one at a time: they use every thread of the OpenMP pool, and
-// two at once only take turns on the same cores.
+// The model's computations run one at a time: they use every one of dikkat's threads, and two
+// at once only take turns on the same cores.
 std::mutex compute_mutex;
 
 // Nothing is compressed: on loopback it only costs time (Brotli at httplib's level takes over a

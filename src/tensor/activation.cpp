@@ -5,6 +5,7 @@
 #include "tensor/fast_math.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -101,13 +102,17 @@ RowBackward row_backward_of(Activation act) {
 }  // namespace
 
 DIKKAT_VECTOR_CLONES void gelu_forward(const float* x, float* y, int64_t n) {
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) y[i] = gelu(x[i]);
+  parallel_for(n, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) y[i] = gelu(x[i]);
+  });
 }
 
 void relu_forward(const float* x, float* y, int64_t n) {
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  parallel_for(n, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  });
 }
 
 // The FFN's (or any linear layer's) bias and activation in one pass over the hidden layer each way:
@@ -119,8 +124,8 @@ Var bias_activation(Graph& g, const Var& x, const Var& b, Activation act) {
   Var y = g.output(x->value.shape, {&x, &b});
   const Row row = row_of(act);
   const float* pb = b ? b->value.ptr() : nullptr;
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) row(x->value.ptr() + i * c, pb, y->value.ptr() + i * c, c);
+  parallel_for_each(n, 4 * c,
+                    [&](int64_t i) { row(x->value.ptr() + i * c, pb, y->value.ptr() + i * c, c); });
   g.on_backward(y, [x, b, y, act, n, c] {
     OpTimer timer(OpClass::kActivation);
     const RowBackward row_backward = row_backward_of(act);
@@ -134,8 +139,7 @@ Var bias_activation(Graph& g, const Var& x, const Var& b, Activation act) {
       accumulate_column_sums(n, c, backward_row, b->grad_ptr());
       return;
     }
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) backward_row(i, nullptr);
+    parallel_for_each(n, 4 * c, [&](int64_t i) { backward_row(i, nullptr); });
   });
   return y;
 }

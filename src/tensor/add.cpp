@@ -1,6 +1,7 @@
 #include "error.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -14,16 +15,20 @@ Var add(Graph& g, const Var& a, const Var& b) {
   const int64_t n = c->value.numel();
   const float *pa = a->value.ptr(), *pb = b->value.ptr();
   float* pc = c->value.ptr();
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) pc[i] = pa[i] + pb[i];
+  parallel_for(n, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) pc[i] = pa[i] + pb[i];
+  });
   g.on_backward(c, [a, b, c, n] {
     OpTimer timer(OpClass::kElementwise);
     const float* dc = c->grad_ptr();
     for (const Var* in : {&a, &b}) {
       if (!(*in)->requires_grad) continue;
       float* d = (*in)->grad_ptr();
-#pragma omp parallel for simd schedule(static)
-      for (int64_t i = 0; i < n; ++i) d[i] += dc[i];
+      parallel_for(n, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) d[i] += dc[i];
+      });
     }
   });
   return c;
@@ -40,30 +45,31 @@ Var add_rows(Graph& g, const Var& x, const Var& table, int64_t first) {
   const int64_t rows = x->value.rows();  // a whole number of T-row sequences: x is (..., T, C)
   const float *px = x->value.ptr(), *pt = table->value.ptr() + first * c;
   float* py = y->value.ptr();
-#pragma omp parallel for schedule(static)
-  for (int64_t r = 0; r < rows; ++r) {
+  parallel_for_each(rows, c, [&](int64_t r) {
     const float* trow = pt + (r % t_len) * c;
     for (int64_t j = 0; j < c; ++j) py[r * c + j] = px[r * c + j] + trow[j];
-  }
+  });
   g.on_backward(y, [x, table, y, rows, t_len, c, first] {
     OpTimer timer(OpClass::kElementwise);
     const float* dy = y->grad_ptr();
     if (x->requires_grad) {
       float* dx = x->grad_ptr();
-#pragma omp parallel for simd schedule(static)
-      for (int64_t i = 0; i < rows * c; ++i) dx[i] += dy[i];
+      parallel_for(rows * c, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) dx[i] += dy[i];
+      });
     }
     if (table->requires_grad) {
       // Position t's gradient sums rows t, t + T, t + 2T, ...: each thread owns whole positions.
       float* dt = table->grad_ptr() + first * c;
       const int64_t batches = rows / t_len;
-#pragma omp parallel for schedule(static)
-      for (int64_t t = 0; t < t_len; ++t)
+      parallel_for_each(t_len, batches * c, [&](int64_t t) {
         for (int64_t bi = 0; bi < batches; ++bi) {
           const float* row = dy + (bi * t_len + t) * c;
 #pragma omp simd
           for (int64_t j = 0; j < c; ++j) dt[t * c + j] += row[j];
         }
+      });
     }
   });
   return y;

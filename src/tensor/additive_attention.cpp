@@ -9,6 +9,7 @@
 #include "tensor/fast_math.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -65,8 +66,7 @@ Var additive_attention(Graph& g, const Var& query, const Var& keys, const Var& v
   auto weights = std::make_shared<Tensor>(std::vector<int64_t>{rows, source});
   const float *pq = query->value.ptr(), *pk = keys->value.ptr(), *pv = v->value.ptr(),
               *pval = values->value.ptr();
-#pragma omp parallel for schedule(static) if (rows * source * channels >= 65536)
-  for (int64_t b = 0; b < rows; ++b) {
+  parallel_for_each(rows, source * channels, [&](int64_t b) {
     float* w = weights->ptr() + b * source;
     float top = -std::numeric_limits<float>::infinity();
     for (int64_t j = 0; j < lengths[b]; ++j) {
@@ -82,7 +82,7 @@ Var additive_attention(Graph& g, const Var& query, const Var& keys, const Var& v
       const float* row = pval + (b * source + j) * width;
       for (int64_t d = 0; d < width; ++d) ctx[d] += w[j] * row[d];
     }
-  }
+  });
   if (weights_out) *weights_out = *weights;
 
   g.on_backward(context, [=] {

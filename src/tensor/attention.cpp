@@ -1,5 +1,3 @@
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -10,8 +8,10 @@
 #include "error.h"
 #include "tensor/dropout_mask.h"
 #include "tensor/fast_math.h"
+#include "tensor/gemm.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -83,8 +83,7 @@ void attention_table_forward(const HeadView& h, const HeadTask& a, float* probs,
                              int64_t out_stride, float* lse) {
   const int64_t keys = a.visible(a.tq - 1);  // the last query sees the most
   const float scale = 1.0f / std::sqrt(float(a.hs));
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, a.tq, keys, a.hs, scale, h.q, h.q_stride,
-              h.k, h.k_stride, 0.0f, probs, a.tk);
+  sgemm(false, true, a.tq, keys, a.hs, scale, h.q, h.q_stride, h.k, h.k_stride, 0.0f, probs, a.tk);
   for (int64_t t = 0; t < a.tq; ++t) {
     float* row = probs + t * a.tk;
     const int64_t n = a.visible(t);
@@ -105,8 +104,7 @@ void attention_table_forward(const HeadView& h, const HeadTask& a, float* probs,
     }
     mixed = dropped.data();
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, a.tq, a.hs, keys, 1.0f, mixed, a.tk, h.v,
-              h.v_stride, 0.0f, out, out_stride);
+  sgemm(false, false, a.tq, a.hs, keys, 1.0f, mixed, a.tk, h.v, h.v_stride, 0.0f, out, out_stride);
 }
 
 }  // namespace
@@ -155,9 +153,8 @@ void attention_tiles_forward(const HeadView& h, const HeadTask& a, float* out, i
     std::fill_n(row_sum, rows, 0.0f);
     for (int64_t j0 = 0; j0 < keys; j0 += kAttentionTile) {
       const int64_t cols = std::min(kAttentionTile, keys - j0);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, scale,
-                  h.q + i0 * h.q_stride, h.q_stride, h.k + j0 * h.k_stride, h.k_stride, 0.0f,
-                  tile.s.data(), ld);
+      sgemm(false, true, rows, cols, a.hs, scale, h.q + i0 * h.q_stride, h.q_stride,
+            h.k + j0 * h.k_stride, h.k_stride, 0.0f, tile.s.data(), ld);
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t t = i0 + r, n = visible_in_tile(a, t, j0, cols);
         float* srow = tile.s.data() + r * ld;
@@ -184,8 +181,8 @@ void attention_tiles_forward(const HeadView& h, const HeadTask& a, float* out, i
           for (int64_t c = 0; c < n; ++c) srow[c] *= tile.mask[c];
         }
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, a.hs, cols, 1.0f, tile.s.data(),
-                  ld, h.v + j0 * h.v_stride, h.v_stride, 1.0f, o, out_stride);
+      sgemm(false, false, rows, a.hs, cols, 1.0f, tile.s.data(), ld, h.v + j0 * h.v_stride,
+            h.v_stride, 1.0f, o, out_stride);
     }
     for (int64_t r = 0; r < rows; ++r) {
       const float inv = 1.0f / row_sum[r];
@@ -225,8 +222,8 @@ void attention_tiles_backward(const HeadView& h, const HeadGrads& dh, const Head
       if (a.visible(i0 + rows - 1) <= j0) continue;  // no query of the tile sees these keys
       const float* qi = h.q + i0 * h.q_stride;
       const float* dout_i = dout + i0 * out_stride;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, scale, qi, h.q_stride,
-                  h.k + j0 * h.k_stride, h.k_stride, 0.0f, tile.p.data(), ld);
+      sgemm(false, true, rows, cols, a.hs, scale, qi, h.q_stride, h.k + j0 * h.k_stride, h.k_stride,
+            0.0f, tile.p.data(), ld);
       // tile.p <- P; tile.s <- Pd (the probabilities dropout kept, scaled)
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t t = i0 + r, n = visible_in_tile(a, t, j0, cols);
@@ -244,12 +241,12 @@ void attention_tiles_backward(const HeadView& h, const HeadGrads& dh, const Head
       }
       if (dh.dv) {
         const float* pd = a.dropout_p > 0.0f ? tile.s.data() : tile.p.data();
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cols, a.hs, rows, 1.0f, pd, ld, dout_i,
-                    out_stride, 1.0f, dh.dv + j0 * h.v_stride, h.v_stride);
+        sgemm(true, false, cols, a.hs, rows, 1.0f, pd, ld, dout_i, out_stride, 1.0f,
+              dh.dv + j0 * h.v_stride, h.v_stride);
       }
       if (!need_ds) continue;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, a.hs, 1.0f, dout_i,
-                  out_stride, h.v + j0 * h.v_stride, h.v_stride, 0.0f, tile.s.data(), ld);
+      sgemm(false, true, rows, cols, a.hs, 1.0f, dout_i, out_stride, h.v + j0 * h.v_stride,
+            h.v_stride, 0.0f, tile.s.data(), ld);
       // tile.s <- dS
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t t = i0 + r, n = visible_in_tile(a, t, j0, cols);
@@ -265,19 +262,14 @@ void attention_tiles_backward(const HeadView& h, const HeadGrads& dh, const Head
         std::fill(dsrow + n, dsrow + cols, 0.0f);
       }
       if (dh.dq)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, a.hs, cols, 1.0f,
-                    tile.s.data(), ld, h.k + j0 * h.k_stride, h.k_stride, 1.0f,
-                    dh.dq + i0 * h.q_stride, h.q_stride);
+        sgemm(false, false, rows, a.hs, cols, 1.0f, tile.s.data(), ld, h.k + j0 * h.k_stride,
+              h.k_stride, 1.0f, dh.dq + i0 * h.q_stride, h.q_stride);
       if (dh.dk)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cols, a.hs, rows, 1.0f, tile.s.data(),
-                    ld, qi, h.q_stride, 1.0f, dh.dk + j0 * h.k_stride, h.k_stride);
+        sgemm(true, false, cols, a.hs, rows, 1.0f, tile.s.data(), ld, qi, h.q_stride, 1.0f,
+              dh.dk + j0 * h.k_stride, h.k_stride);
     }
   }
 }
-
-// Below this many multiply-adds (B*H*Tq*Tk*hs) the (batch, head) loop stays on one thread: a
-// parallel region costs more than it saves.
-constexpr int64_t kParallelMinWork = 1 << 16;
 
 // A (B,T,W) input's slice: where head hd of batch row b starts, in floats.
 struct SliceLayout {
@@ -337,22 +329,16 @@ struct AttentionPlan {
   }
   HeadTask task(int64_t bh) const {
     const int64_t key_length = key_lengths.empty() ? tk : key_lengths[bh / n_head];
-    return {tq, tk, hs, causal, query_offset, key_length, dropout_p, mask_key,
-            (first_row * n_head + bh) * tq * tk};
+    return {tq,        tk,           hs,
+            causal,    query_offset, key_length,
+            dropout_p, mask_key,     (first_row * n_head + bh) * tq * tk};
   }
 };
 
-// f(bh) for every (batch, head) pair, in parallel when there is enough work (an `if` clause on
-// the parallel loop still pays for a region when false).
+// f(bh) for every (batch, head) pair, in parallel when there is enough work.
 template <typename F>
 void for_each_pair(const AttentionPlan& a, const F& f) {
-  const int64_t pairs = a.pairs();
-  if (pairs * a.tq * a.tk * a.hs < kParallelMinWork) {
-    for (int64_t bh = 0; bh < pairs; ++bh) f(bh);
-    return;
-  }
-#pragma omp parallel for schedule(static)
-  for (int64_t bh = 0; bh < pairs; ++bh) f(bh);
+  parallel_for_each(a.pairs(), a.tq * a.tk * a.hs, f);
 }
 
 // A (tq, tk) table per thread, for the table kernel's weights when nobody keeps them.

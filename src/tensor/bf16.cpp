@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "tensor/fast_math.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -28,9 +29,9 @@ DIKKAT_VECTOR_CLONES void float_to_bf16_run(const float* x, bf16_t* y, int64_t n
 }  // namespace
 
 void float_to_bf16(const float* x, bf16_t* y, int64_t n) {
-#pragma omp parallel for schedule(static) if (n > kChunk)
-  for (int64_t start = 0; start < n; start += kChunk)
-    float_to_bf16_run(x + start, y + start, std::min(kChunk, n - start));
+  parallel_for(n, kChunk, [&](int64_t begin, int64_t end) {
+    float_to_bf16_run(x + begin, y + begin, end - begin);
+  });
 }
 
 }  // namespace dikkat

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "tensor/parallel.h"
+
 namespace dikkat {
 
 inline constexpr int64_t kRowBlock = 64;
@@ -16,18 +18,16 @@ template <typename AddRow>
 void accumulate_column_sums(int64_t n, int64_t width, const AddRow& add_row, float* out) {
   const int64_t blocks = (n + kRowBlock - 1) / kRowBlock;
   std::vector<float> partial(blocks * width, 0.0f);
-#pragma omp parallel for schedule(static)
-  for (int64_t block = 0; block < blocks; ++block) {
+  parallel_for_each(blocks, kRowBlock * width, [&](int64_t block) {
     float* acc = partial.data() + block * width;
     for (int64_t i = block * kRowBlock; i < std::min(n, (block + 1) * kRowBlock); ++i)
       add_row(i, acc);
-  }
-#pragma omp parallel for schedule(static)
-  for (int64_t j = 0; j < width; ++j) {
+  });
+  parallel_for_each(width, blocks, [&](int64_t j) {
     float sum = 0.0f;
     for (int64_t block = 0; block < blocks; ++block) sum += partial[block * width + j];
     out[j] += sum;
-  }
+  });
 }
 
 }  // namespace dikkat

@@ -8,6 +8,7 @@
 #include "tensor/fast_math.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -66,15 +67,14 @@ CrossEntropyLoss cross_entropy(Graph& g, const Var& logits, std::span<const int3
   auto lse = std::make_shared<std::vector<float>>(n);
   const float* x = logits->value.ptr();
   std::vector<double> row_loss(n, 0.0);
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
-    if (targets[i] == options.ignore_id) continue;
+  parallel_for_each(n, 4 * v, [&](int64_t i) {
+    if (targets[i] == options.ignore_id) return;
     const float* xi = x + i * v;
     (*lse)[i] = row_logsumexp(xi, v);
     row_loss[i] = double((*lse)[i]) - double(xi[targets[i]]);
     if (eps > 0.0f)
       row_loss[i] += double(eps) * (double(xi[targets[i]]) - double(row_sum(xi, v)) / double(v));
-  }
+  });
   double total = 0.0;  // summed serially: the same bits for any thread count
   for (double l : row_loss) total += l;
   loss->value.data[0] = counted ? float(total / double(counted)) : 0.0f;
@@ -87,12 +87,11 @@ CrossEntropyLoss cross_entropy(Graph& g, const Var& logits, std::span<const int3
     const float scale = loss->grad_ptr()[0] / float(counted);
     const float uniform = eps / float(v) * scale, target_share = (1.0f - eps) * scale;
     const float* x = logits->value.ptr();
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
-      if (kept[i] == ignore_id) continue;
+    parallel_for_each(n, 4 * v, [&](int64_t i) {
+      if (kept[i] == ignore_id) return;
       add_softmax_grad(x + i * v, (*lse)[i], scale, uniform, dx + i * v, v);
       dx[i * v + kept[i]] -= target_share;
-    }
+    });
   });
   return {loss, counted};
 }

@@ -1,6 +1,7 @@
 #include "tensor/dropout_mask.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -20,15 +21,19 @@ Var dropout(Graph& g, const Var& x, float p, std::mt19937_64& rng) {
   const float* px = x->value.ptr();
   float* py = y->value.ptr();
   const float* m = mask->data();
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) py[i] = px[i] * m[i];
+  parallel_for(n, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) py[i] = px[i] * m[i];
+  });
   g.on_backward(y, [x, y, mask, n] {
     OpTimer timer(OpClass::kElementwise);
     const float* dy = y->grad_ptr();
     float* dx = x->grad_ptr();
     const float* m = mask->data();
-#pragma omp parallel for simd schedule(static)
-    for (int64_t i = 0; i < n; ++i) dx[i] += dy[i] * m[i];
+    parallel_for(n, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) dx[i] += dy[i] * m[i];
+    });
   });
   return y;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tensor/fast_math.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -30,9 +31,9 @@ DIKKAT_VECTOR_CLONES void dropout_mask_span(uint64_t key, float p, int64_t first
 
 void fill_dropout_mask(uint64_t key, float p, float* mask, int64_t n, int64_t first) {
   constexpr int64_t kChunk = 1 << 14;
-#pragma omp parallel for schedule(static)
-  for (int64_t start = 0; start < n; start += kChunk)
-    dropout_mask_span(key, p, first + start, mask + start, std::min(kChunk, n - start));
+  parallel_for(n, kChunk, [&](int64_t begin, int64_t end) {
+    dropout_mask_span(key, p, first + begin, mask + begin, end - begin);
+  });
 }
 
 }  // namespace dikkat

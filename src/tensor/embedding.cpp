@@ -2,14 +2,15 @@
 
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
 // out[i] = table[ids[i]]   table (V,C), out (N,C)
 void embedding_forward(const float* table, std::span<const int32_t> ids, float* out, int64_t c) {
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < ids.size(); ++i)
+  parallel_for_each(ids.size(), c, [&](size_t i) {
     std::copy_n(table + int64_t(ids[i]) * c, c, out + int64_t(i) * c);
+  });
 }
 
 // d table[ids[i]] += scale * d out[i]. Several positions may share an id, so this runs serially:
@@ -34,8 +35,10 @@ Var embedding(Graph& g, const Var& table, std::span<const int32_t> ids,
   embedding_forward(table->value.ptr(), ids, y, c);
   if (scale != 1.0f) {
     const int64_t n = out->value.numel();
-#pragma omp parallel for simd schedule(static)
-    for (int64_t i = 0; i < n; ++i) y[i] *= scale;
+    parallel_for(n, kParallelMinOps, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) y[i] *= scale;
+    });
   }
   std::vector<int32_t> kept(ids.begin(), ids.end());
   g.on_backward(out, [table, out, kept = std::move(kept), c, scale] {

@@ -3,14 +3,14 @@
 #include "tensor/column_sums.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
 // out = (x - mean) * rstd * w + b over each row of C; rstd = 1 / sqrt(var + eps) (biased var).
 void layernorm_forward(const float* x, const float* w, const float* b, float* out, float* mean,
                        float* rstd, int64_t n, int64_t c, float eps) {
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
+  parallel_for_each(n, 4 * c, [&](int64_t i) {
     const float* xi = x + i * c;
     float m = 0.0f;
 #pragma omp simd reduction(+ : m)
@@ -30,7 +30,7 @@ void layernorm_forward(const float* x, const float* w, const float* b, float* ou
     }
     if (mean) mean[i] = m;
     if (rstd) rstd[i] = r;
-  }
+  });
 }
 
 // With xhat = (x - mean) * rstd and g = dout * w:
@@ -39,8 +39,7 @@ static void layernorm_backward(const float* dout, const float* x, const float* w
                                const float* rstd, float* dx, float* dw, float* db, int64_t n,
                                int64_t c) {
   if (dx) {
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
+    parallel_for_each(n, 4 * c, [&](int64_t i) {
       const float *xi = x + i * c, *di = dout + i * c;
       float mean_g = 0.0f, mean_gx = 0.0f;
 #pragma omp simd reduction(+ : mean_g, mean_gx)
@@ -57,7 +56,7 @@ static void layernorm_backward(const float* dout, const float* x, const float* w
         const float xhat = (xi[j] - mean[i]) * rstd[i];
         dxi[j] += rstd[i] * (di[j] * w[j] - mean_g - xhat * mean_gx);
       }
-    }
+    });
   }
   if (dw || db) {
     // sums[0..c): dw's terms dout * xhat; sums[c..2c): db's terms dout.

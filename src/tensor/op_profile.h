@@ -1,7 +1,7 @@
 #pragma once
 // `dikkat train --profile`: where a training step's time goes, by op class. Each op's forward
 // and backward (and the trainer's own phases) open an OpTimer; when profiling is off a timer
-// costs one branch. Ops run on the main thread (their OpenMP loops inside), so wall time per
+// costs one branch. Ops run on the main thread (their parallel loops inside), so wall time per
 // class adds up to the step.
 #include <array>
 #include <chrono>

@@ -5,6 +5,7 @@
 #include "tensor/fast_math.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -31,10 +32,6 @@ struct Schedule {
 struct Saved {
   Tensor gates, previous_hidden, previous_cell, candidate_recurrent;
 };
-
-// Element-wise rows run in parallel only when a step has enough of them to pay for a parallel
-// region (the recurrence opens one per step).
-constexpr int64_t kParallelElements = 16384;
 
 // One GRU step for one row (PyTorch's equations):
 //   r = σ(x_r + W_hr h + b_hr), z = σ(x_z + W_hz h + b_hz), n = tanh(x_n + r ⊙ (W_hn h + b_hn)),
@@ -187,10 +184,9 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
   for (int64_t k = 0; k < time; ++k) {
     // gh (B, G*H) = h W_hh^T + b_hh: the recurrent part of every gate, one GEMM for the batch.
     linear_forward(h.ptr(), w_hh->value.ptr(), pb, gh.ptr(), rows, hidden, gate_width);
-#pragma omp parallel for schedule(static) if (rows * gate_width >= kParallelElements)
-    for (int64_t b = 0; b < rows; ++b) {
+    parallel_for_each(rows, 4 * gate_width, [&](int64_t b) {
       const int64_t t = schedule.position(b, k);
-      if (t < 0) continue;
+      if (t < 0) return;
       const int64_t step_row = k * rows + b;
       float* hb = h.ptr() + b * hidden;
       std::copy(hb, hb + hidden, saved->previous_hidden.ptr() + step_row * hidden);
@@ -206,7 +202,7 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
                 saved->candidate_recurrent.ptr() + step_row * hidden, hidden);
       }
       std::copy(hb, hb + hidden, out.hidden->value.ptr() + (b * time + t) * hidden);
-    }
+    });
   }
 
   const Var hidden_out = out.hidden, cell_out = out.cell;
@@ -220,10 +216,9 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
     float* dx = x_gates->requires_grad ? x_gates->grad_ptr() : nullptr;
     Tensor dx_scratch = dx ? Tensor() : Tensor({rows, gate_width});
     for (int64_t k = time - 1; k >= 0; --k) {
-#pragma omp parallel for schedule(static) if (rows * gate_width >= kParallelElements)
-      for (int64_t b = 0; b < rows; ++b) {
+      parallel_for_each(rows, 4 * gate_width, [&](int64_t b) {
         const int64_t t = schedule.position(b, k);
-        if (t < 0) continue;
+        if (t < 0) return;
         const int64_t step_row = k * rows + b, out_row = b * time + t;
         float* dhb = dh.ptr() + b * hidden;
         for (int64_t j = 0; j < hidden; ++j) dhb[j] += dout[out_row * hidden + j];
@@ -241,7 +236,7 @@ RecurrentSequence recurrent_layer(Graph& g, RecurrentCell cell, const Var& x_gat
                            saved->previous_hidden.ptr() + step_row * hidden, dhb, d_rec, dx_row,
                            hidden);
         }
-      }
+      });
       // dh += d_recurrent W_hh: the path through the previous state (finished rows add zero).
       linear_backward(d_recurrent.ptr() + k * rows * gate_width, nullptr, w_hh->value.ptr(),
                       dh.ptr(), nullptr, nullptr, rows, hidden, gate_width);

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -25,10 +26,10 @@ Var concat_columns(Graph& g, const std::vector<Var>& parts) {
   Var out = g.output_of_all(shape, parts);
   for (size_t i = 0; i < parts.size(); ++i) {
     const float* src = parts[i]->value.ptr();
-#pragma omp parallel for schedule(static) if (rows * width >= 65536)
-    for (int64_t r = 0; r < rows; ++r)
+    parallel_for_each(rows, widths[i], [&](int64_t r) {
       std::copy(src + r * widths[i], src + (r + 1) * widths[i],
                 out->value.ptr() + r * width + offsets[i]);
+    });
   }
   g.on_backward(out, [parts, out, widths, offsets, rows, width] {
     OpTimer timer(OpClass::kElementwise);
@@ -36,10 +37,10 @@ Var concat_columns(Graph& g, const std::vector<Var>& parts) {
     for (size_t i = 0; i < parts.size(); ++i) {
       if (!parts[i]->requires_grad) continue;
       float* dp = parts[i]->grad_ptr();
-#pragma omp parallel for schedule(static) if (rows * width >= 65536)
-      for (int64_t r = 0; r < rows; ++r)
+      parallel_for_each(rows, widths[i], [&](int64_t r) {
         for (int64_t j = 0; j < widths[i]; ++j)
           dp[r * widths[i] + j] += d[r * width + offsets[i] + j];
+      });
     }
   });
   return out;
@@ -101,9 +102,9 @@ Var gather_rows(Graph& g, const Var& x, std::span<const int32_t> rows) {
                   shape_to_string(x->value.shape));
   Var out = g.output({m, c}, {&x});
   std::vector<int32_t> at(rows.begin(), rows.end());
-#pragma omp parallel for schedule(static) if (m * c > (1 << 16))
-  for (int64_t i = 0; i < m; ++i)
+  parallel_for_each(m, c, [&](int64_t i) {
     std::copy_n(x->value.ptr() + int64_t(at[size_t(i)]) * c, c, out->value.ptr() + i * c);
+  });
   g.on_backward(out, [x, out, at, c] {
     OpTimer timer(OpClass::kElementwise);
     const float* d = out->grad_ptr();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tensor/parallel.h"
+
 namespace dikkat {
 
 AdamW::AdamW(const std::vector<Parameter>& params, const TrainConfig& config)
@@ -42,19 +44,26 @@ void AdamW::step(float lr, float grad_scale) {
     slices.push_back({node.value.ptr(), m_[k].ptr(), v_[k].ptr(), node.grad_ptr(),
                       node.value.numel(), params_[k].decays() ? 1.0f - lr * weight_decay_ : 1.0f});
   }
-  // One parallel region for every parameter: each thread takes its static share of each tensor
-  // and goes on to the next without waiting (elements are independent).
-#pragma omp parallel
-  for (const Slice& s : slices) {
-#pragma omp for simd schedule(static) nowait
-    for (int64_t i = 0; i < s.n; ++i) {
-      const float gi = s.g[i] * grad_scale;
-      s.p[i] *= s.decay;
-      s.m[i] = beta1_ * s.m[i] + (1.0f - beta1_) * gi;
-      s.v[i] = beta2_ * s.v[i] + (1.0f - beta2_) * gi * gi;
-      s.p[i] -= step_size * s.m[i] / (std::sqrt(s.v[i]) / bias2_sqrt + eps_);
+  // One parallel loop over every parameter's elements end to end, so small tensors do not each
+  // cost a loop of their own (elements are independent).
+  std::vector<int64_t> starts{0};
+  for (const Slice& s : slices) starts.push_back(starts.back() + s.n);
+  parallel_for(starts.back(), kParallelMinOps, [&](int64_t begin, int64_t end) {
+    size_t k = size_t(std::upper_bound(starts.begin(), starts.end(), begin) - starts.begin()) - 1;
+    for (; begin < end; ++k) {
+      const Slice& s = slices[k];
+      const int64_t first = begin - starts[k], last = std::min(end, starts[k + 1]) - starts[k];
+#pragma omp simd
+      for (int64_t i = first; i < last; ++i) {
+        const float gi = s.g[i] * grad_scale;
+        s.p[i] *= s.decay;
+        s.m[i] = beta1_ * s.m[i] + (1.0f - beta1_) * gi;
+        s.v[i] = beta2_ * s.v[i] + (1.0f - beta2_) * gi * gi;
+        s.p[i] -= step_size * s.m[i] / (std::sqrt(s.v[i]) / bias2_sqrt + eps_);
+      }
+      begin = starts[k] + last;
     }
-  }
+  });
 }
 
 std::string first_non_finite_gradient(const std::vector<Parameter>& params) {
@@ -84,13 +93,12 @@ double global_grad_norm(const std::vector<Parameter>& params) {
       blocks.push_back({g + start, std::min(kBlock, n - start)});
   }
   std::vector<double> partial(blocks.size());
-#pragma omp parallel for schedule(static)
-  for (size_t b = 0; b < blocks.size(); ++b) {
+  parallel_for_each(int64_t(blocks.size()), kBlock, [&](int64_t b) {
     double s = 0.0;
 #pragma omp simd reduction(+ : s)
     for (int64_t i = 0; i < blocks[b].n; ++i) s += double(blocks[b].g[i]) * double(blocks[b].g[i]);
     partial[b] = s;
-  }
+  });
   double sum = 0.0;
   for (double s : partial) sum += s;
   return std::sqrt(sum);
