@@ -6,12 +6,25 @@
 #include <utility>
 #include <vector>
 
+#include "tensor/large_blocks.h"
+
 namespace dikkat {
 
 // std::allocator, except that value-less construction leaves floats uninitialised, so a buffer an
-// op overwrites whole is not zero-filled first (a pass over every activation of a step).
+// op overwrites whole is not zero-filled first (a pass over every activation of a step), and that
+// buffers over 32 MiB are reused from step to step (tensor/large_blocks.h).
 template <typename T>
 struct DefaultInitAllocator : std::allocator<T> {
+  T* allocate(size_t n) {
+    if (n * sizeof(T) < kLargeBlockBytes) return std::allocator<T>::allocate(n);
+    return static_cast<T*>(allocate_large_block(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t n) noexcept {
+    if (n * sizeof(T) < kLargeBlockBytes)
+      std::allocator<T>::deallocate(p, n);
+    else
+      free_large_block(p, n * sizeof(T));
+  }
   template <typename U>
   struct rebind {
     using other = DefaultInitAllocator<U>;
