@@ -39,7 +39,8 @@ done
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-export OMP_WAIT_POLICY=PASSIVE  # PyTorch's best setting here; dikkat sets its own threads
+# shellcheck source=bench/pytorch_env.sh
+source "$root/bench/pytorch_env.sh"  # PyTorch's best settings here
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "== training rnn-small ${extra[*]:-}, $steps steps, $threads threads" \
@@ -56,7 +57,7 @@ for line in sys.stdin:
     m = json.loads(line)
     if "tokens_per_s" in m: print(m["tokens_per_s"])' | median >> "$tmp/dikkat.tps"
     echo $(($(cat "$tmp/dikkat.rss") / 1024)) >> "$tmp/dikkat.mb"
-    line="$("$py" "$root/bench/pytorch_rnn.py" --config "$tmp/run/config.json" \
+    line="$(env "${pytorch_env[@]}" "$py" "$root/bench/pytorch_rnn.py" --config "$tmp/run/config.json" \
         --metrics "$tmp/run/metrics.jsonl" --steps "$steps" --threads "$threads" | tail -1)"
     sed -n 's/.*tokens_per_s=\([0-9.]*\).*/\1/p' <<<"$line" >> "$tmp/pytorch.tps"
     sed -n 's/.*peak_rss_mb=\([0-9.]*\).*/\1/p' <<<"$line" >> "$tmp/pytorch.mb"

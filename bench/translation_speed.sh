@@ -43,7 +43,8 @@ done
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-export OMP_WAIT_POLICY=PASSIVE  # PyTorch's best setting here; dikkat sets its own threads
+# shellcheck source=bench/pytorch_env.sh
+source "$root/bench/pytorch_env.sh"  # PyTorch's best settings here
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "== training nmt-small, $steps steps, $threads threads (lscpu: $(lscpu | sed -n 's/^Model name: *//p'))"
@@ -55,7 +56,7 @@ import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     if "tokens_per_s" in m: print(m["tokens_per_s"])' | median)"
-pt_line="$("$py" "$root/bench/pytorch_seq2seq.py" train --config "$tmp/run/config.json" \
+pt_line="$(env "${pytorch_env[@]}" "$py" "$root/bench/pytorch_seq2seq.py" train --config "$tmp/run/config.json" \
     --metrics "$tmp/run/metrics.jsonl" --steps "$steps" --threads "$threads" | tail -1)"
 pt_tps="$(sed -n 's/.*tokens_per_s=\([0-9.]*\).*/\1/p' <<<"$pt_line")"
 pt_rss="$(sed -n 's/.*peak_rss_mb=\([0-9.]*\).*/\1/p' <<<"$pt_line")"
@@ -74,7 +75,7 @@ start=$(date +%s.%N)
 /usr/bin/time -f %M -o "$tmp/translate.rss" "$dikkat" translate --model "$model" --input "$tmp/src.txt" \
     --beam 4 --batch 32 --threads "$threads" > "$tmp/dikkat.txt"
 dikkat_s="$("$py" -c "print($(date +%s.%N) - $start)")"
-pt_line="$("$py" "$root/bench/pytorch_seq2seq.py" translate --model "$model" --ids "$tmp/src.ids" \
+pt_line="$(env "${pytorch_env[@]}" "$py" "$root/bench/pytorch_seq2seq.py" translate --model "$model" --ids "$tmp/src.ids" \
     --end-token "$end" --beam 4 --batch 32 --out "$tmp/pytorch.ids" --threads "$threads" | tail -1)"
 pt_sps="$(sed -n 's/.*sentences_per_s=\([0-9.]*\).*/\1/p' <<<"$pt_line")"
 pt_rss="$(sed -n 's/.*peak_rss_mb=\([0-9.]*\).*/\1/p' <<<"$pt_line")"

@@ -23,7 +23,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 if [[ "${1:-}" == "--with-reference" ]]; then
   # Only needed to regenerate tests/fixtures or run bench/ against PyTorch.
-  packages+=(python3-torch python3-numpy)
+  packages+=(python3-torch python3-numpy libgoogle-perftools4)  # tcmalloc: bench/pytorch_env.sh
 fi
 missing=()
 for p in "${packages[@]}"; do
