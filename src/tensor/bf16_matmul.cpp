@@ -101,10 +101,8 @@ void bf16_matmul_block(int64_t m, int64_t n, int64_t k, Bf16Operand a, Bf16Opera
 void bf16_matmul(int64_t m, int64_t n, int64_t k, Bf16Operand a, Bf16Operand b, bool accumulate,
                  float* c, int64_t ldc) {
   for_each_gemm_block(m, n, k, [&](int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
-    const Bf16Operand a_block{a.transposed ? a.data + row0 : a.data + row0 * a.ld, a.ld,
-                              a.transposed};
-    const Bf16Operand b_block{b.transposed ? b.data + col0 * b.ld : b.data + col0, b.ld,
-                              b.transposed};
+    const Bf16Operand a_block{rows_from(a.data, a.ld, a.transposed, row0), a.ld, a.transposed};
+    const Bf16Operand b_block{columns_from(b.data, b.ld, b.transposed, col0), b.ld, b.transposed};
     bf16_matmul_block(rows, cols, k, a_block, b_block, accumulate, c + row0 * ldc + col0, ldc);
   });
 }

@@ -18,6 +18,17 @@ void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
 inline constexpr int64_t kGemmMinBlock = 1 << 19;
 inline constexpr int64_t kGemmTile = 16;
 
+// Where a block starts in an operand stored with row stride ld: rows from `first` of op(A), or
+// columns from `first` of op(B); `transposed` as in the product's arguments.
+template <typename T>
+const T* rows_from(const T* a, int64_t ld, bool transposed, int64_t first) {
+  return transposed ? a + first : a + first * ld;
+}
+template <typename T>
+const T* columns_from(const T* b, int64_t ld, bool transposed, int64_t first) {
+  return transposed ? b + first * ld : b + first;
+}
+
 template <typename Block>
 void for_each_gemm_block(int64_t m, int64_t n, int64_t k, const Block& block) {
   const bool by_rows = m >= n;

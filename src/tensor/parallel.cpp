@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -24,7 +23,6 @@ struct Word {
   }
   static uint64_t chunks(uint64_t w) { return (w >> 16) & 0xffff; }
   static uint64_t taken(uint64_t w) { return w & 0xffff; }
-  static uint64_t loop(uint64_t w) { return w >> 32; }
 };
 
 // How long a worker keeps looking for the next loop before it sleeps: the gaps between the
@@ -138,10 +136,7 @@ class Pool {
 
 }  // namespace
 
-void set_thread_count(int threads) {
-  use_one_library_thread();
-  Pool::global().set_threads(threads);
-}
+void set_thread_count(int threads) { Pool::global().set_threads(threads); }
 
 int thread_count() { return Pool::global().threads(); }
 

@@ -27,7 +27,8 @@ using ChunkFn = void (*)(const void* body, int64_t begin, int64_t end);
 // returns once every range has run.
 void run_chunks(int64_t n, int64_t chunks, ChunkFn fn, const void* body);
 // Whether this thread may hand work to the workers: not from inside a chunk (the loop runs
-// inline there) and not while another thread is using them.
+// inline there) and not with one thread. (run_chunks also runs a loop alone while another
+// thread's loop has the workers.)
 bool may_spread();
 }  // namespace parallel_detail
 
