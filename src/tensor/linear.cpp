@@ -38,15 +38,23 @@ using Bf16Buffer = std::vector<bf16_t, DefaultInitAllocator<bf16_t>>;
 // y = W x (+ b) for one row x: each output is a dot product with one row of W, rows split
 // between threads, so W streams from memory once at the machine's read bandwidth. OpenBLAS's
 // sgemv reached 22-25 GB/s on gpt2-small's shapes here, this 28-45.
-DIKKAT_VECTOR_CLONES void matrix_vector(const float* w, const float* x, const float* b, float* y,
-                                        int64_t in, int64_t out) {
-  parallel_for_each(out, in, [&](int64_t r) {
+// The dot products are their own function: target_clones does not reach into a lambda, and the
+// parallel loop's body would be built for baseline x86-64 only.
+DIKKAT_VECTOR_CLONES void matrix_vector_rows(const float* w, const float* x, const float* b,
+                                             float* y, int64_t in, int64_t begin, int64_t end) {
+  for (int64_t r = begin; r < end; ++r) {
     const float* row = w + r * in;
     float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
     for (int64_t i = 0; i < in; ++i) sum += row[i] * x[i];
     y[r] = b ? sum + b[r] : sum;
-  });
+  }
+}
+
+void matrix_vector(const float* w, const float* x, const float* b, float* y, int64_t in,
+                   int64_t out) {
+  parallel_for(out, std::max<int64_t>(1, kParallelMinOps / std::max<int64_t>(in, 1)),
+               [&](int64_t begin, int64_t end) { matrix_vector_rows(w, x, b, y, in, begin, end); });
 }
 
 std::shared_ptr<Bf16Buffer> to_bf16(const float* x, int64_t n) {
