@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "tensor/fast_math.h"
+#include "tensor/logsumexp.h"
 #include "tensor/op_profile.h"
 #include "tensor/ops.h"
 #include "tensor/parallel.h"
@@ -14,30 +15,16 @@ namespace dikkat {
 
 namespace {
 
-// One row's log-sum-exp, sum of exp in float lanes (vectorised exp): the vocabulary is the
-// widest row dikkat exponentiates (8000+ per target token of a translation batch).
-DIKKAT_VECTOR_CLONES float row_logsumexp(const float* x, int64_t v) {
-  float m = -INFINITY;
-#pragma omp simd reduction(max : m)
-  for (int64_t j = 0; j < v; ++j) m = std::max(m, x[j]);
-  float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-  for (int64_t j = 0; j < v; ++j) sum += fast_exp(x[j] - m);
-  return m + std::log(sum);
-}
-
-DIKKAT_VECTOR_CLONES float row_sum(const float* x, int64_t v) {
-  float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-  for (int64_t j = 0; j < v; ++j) sum += x[j];
-  return sum;
-}
-
-// dx += softmax(x) * scale - uniform, from the row's log-sum-exp.
-DIKKAT_VECTOR_CLONES void add_softmax_grad(const float* x, float lse, float scale, float uniform,
-                                           float* dx, int64_t v) {
+// dx (+)= softmax(x) * scale - uniform, from the row's log-sum-exp; `assign` for a fresh dx.
+DIKKAT_VECTOR_CLONES void softmax_grad(const float* x, float lse, float scale, float uniform,
+                                       float* dx, int64_t v, bool assign) {
+  if (assign) {
 #pragma omp simd
-  for (int64_t j = 0; j < v; ++j) dx[j] += fast_exp(x[j] - lse) * scale - uniform;
+    for (int64_t j = 0; j < v; ++j) dx[j] = fast_exp(x[j] - lse) * scale - uniform;
+  } else {
+#pragma omp simd
+    for (int64_t j = 0; j < v; ++j) dx[j] += fast_exp(x[j] - lse) * scale - uniform;
+  }
 }
 
 }  // namespace
@@ -70,7 +57,7 @@ CrossEntropyLoss cross_entropy(Graph& g, const Var& logits, std::span<const int3
   parallel_for_each(n, 4 * v, [&](int64_t i) {
     if (targets[i] == options.ignore_id) return;
     const float* xi = x + i * v;
-    (*lse)[i] = row_logsumexp(xi, v);
+    (*lse)[i] = logsumexp(xi, v);
     row_loss[i] = double((*lse)[i]) - double(xi[targets[i]]);
     if (eps > 0.0f)
       row_loss[i] += double(eps) * (double(xi[targets[i]]) - double(row_sum(xi, v)) / double(v));
@@ -82,14 +69,18 @@ CrossEntropyLoss cross_entropy(Graph& g, const Var& logits, std::span<const int3
   g.on_backward(loss, [logits, loss, lse, kept = std::move(kept), n, v, counted, eps,
                        ignore_id = options.ignore_id] {
     OpTimer timer(OpClass::kLoss);
-    float* dx = logits->grad_ptr();
-    if (counted == 0) return;
-    const float scale = loss->grad_ptr()[0] / float(counted);
+    // The logits' gradient is usually created here, as big as the logits: written in the same
+    // parallel pass rather than zero-filled first.
+    const auto [dx, fresh] = logits->grad_to_write();
+    const float scale = counted ? loss->grad_ptr()[0] / float(counted) : 0.0f;
     const float uniform = eps / float(v) * scale, target_share = (1.0f - eps) * scale;
     const float* x = logits->value.ptr();
     parallel_for_each(n, 4 * v, [&](int64_t i) {
-      if (kept[i] == ignore_id) return;
-      add_softmax_grad(x + i * v, (*lse)[i], scale, uniform, dx + i * v, v);
+      if (kept[i] == ignore_id) {
+        if (fresh) std::fill(dx + i * v, dx + (i + 1) * v, 0.0f);
+        return;
+      }
+      softmax_grad(x + i * v, (*lse)[i], scale, uniform, dx + i * v, v, fresh);
       dx[i * v + kept[i]] -= target_share;
     });
   });

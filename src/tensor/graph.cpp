@@ -11,6 +11,12 @@ float* Node::grad_ptr() {
   return grad.ptr();
 }
 
+Node::GradBuffer Node::grad_to_write() {
+  const bool fresh = grad.empty();
+  if (fresh) grad = Tensor::uninitialized(value.shape);
+  return {grad.ptr(), fresh};
+}
+
 void Node::zero_grad() {
   if (!grad.empty()) std::fill(grad.data.begin(), grad.data.end(), 0.0f);
 }

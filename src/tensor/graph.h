@@ -22,6 +22,13 @@ struct Node {
 
   // The gradient buffer, created as zeros of value's shape when first asked for.
   float* grad_ptr();
+  // For a backward that writes every element: the gradient buffer and whether it was just
+  // created (contents undefined: assign, do not add), which spares a pass zero-filling it.
+  struct GradBuffer {
+    float* data;
+    bool fresh;
+  };
+  GradBuffer grad_to_write();
   void zero_grad();
 };
 using Var = std::shared_ptr<Node>;

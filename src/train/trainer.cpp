@@ -421,8 +421,6 @@ TrainSummary Trainer::run() {
     if (last || (save_every > 0 && step_ % save_every == 0)) save_checkpoint_on_root();
     if (root && tc.snapshot_every > 0 && step_ % tc.snapshot_every == 0)
       save_snapshot(options_.out_dir, *model_, step_);
-    if (root && tc.snapshot_every > 0 && step_ % tc.snapshot_every == 0)
-      save_snapshot(options_.out_dir, *model_, step_);
     if (out_of_time) {
       progress_.message("stopped at step " + std::to_string(step_) + ": the " +
                         format_duration(tc.minutes * 60.0) + " budget (--minutes) is spent");

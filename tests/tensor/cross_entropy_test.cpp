@@ -103,6 +103,22 @@ TEST_P(CrossEntropy, GradientMatchesFiniteDifferences) {
   }
 }
 
+// A gradient already there (another use of the logits, gradient accumulation) is added to, not
+// overwritten: the backward writes a new buffer in place but must add into an existing one.
+TEST_P(CrossEntropy, GradientAddsToOneAlreadyThere) {
+  const Case& tc = GetParam();
+  const Tensor logits = random_logits(int64_t(tc.targets.size()), 4);
+  Graph fresh_graph, adding_graph;
+  const Var fresh = make_var(logits, true), adding = make_var(logits, true);
+  fresh_graph.backward(run(fresh_graph, fresh, tc).loss);
+  adding->grad = Tensor(logits.shape);
+  for (int64_t k = 0; k < logits.numel(); ++k) adding->grad.data[k] = 0.25f * float(k % 5) - 0.5f;
+  const Tensor before = adding->grad;
+  adding_graph.backward(run(adding_graph, adding, tc).loss);
+  for (int64_t k = 0; k < logits.numel(); ++k)
+    ASSERT_NEAR(adding->grad.data[k], before.data[k] + fresh->grad.data[k], 1e-6f) << k;
+}
+
 INSTANTIATE_TEST_SUITE_P(CrossEntropyTable, CrossEntropy, ::testing::ValuesIn(kCases),
                          [](const auto& info) { return info.param.name; });
 
