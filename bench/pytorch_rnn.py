@@ -30,6 +30,7 @@ def main():
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--skip", type=int, default=3, help="warm-up steps left out of the median")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast (mixed precision) instead of fp32")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     train(args, Rnn, full_config)

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numeric>
 
 #include "error.h"
+#include "tensor/logsumexp.h"
+#include "tensor/parallel.h"
 
 namespace dikkat {
 
@@ -20,14 +21,33 @@ double normalised(const Hypothesis& h, float length_penalty) {
   return h.log_prob / std::pow(double(h.tokens.size()), double(length_penalty));
 }
 
-// log softmax of one row of logits, in double.
-void log_softmax(const float* logits, int64_t v, std::vector<double>& out) {
-  out.resize(size_t(v));
-  const float m = *std::max_element(logits, logits + v);
-  double sum = 0.0;
-  for (int64_t j = 0; j < v; ++j) sum += std::exp(double(logits[j] - m));
-  const double lse = double(m) + std::log(sum);
-  for (int64_t j = 0; j < v; ++j) out[size_t(j)] = double(logits[j]) - lse;
+// A continuation of a hypothesis: its score, which live hypothesis it extends, its token.
+struct Candidate {
+  double score;
+  int64_t from;
+  int32_t token;
+};
+
+// The `top` most likely next tokens of one row of logits, best first, with their log
+// probabilities in `score`; `from` is left 0. One pass keeps the best so far in order: `top` is
+// 2 x beam, small next to the vocabulary, and most logits fall below the worst one kept.
+void best_continuations(const float* logits, int64_t v, int64_t top, Candidate* out) {
+  int64_t kept = 0;
+  float worst_kept = -INFINITY;
+  for (int64_t j = 0; j < v; ++j) {
+    const float x = logits[j];
+    if (kept == top && x <= worst_kept) continue;
+    int64_t at = std::min(kept, top - 1);  // slide worse ones down, the last one drops
+    while (at > 0 && out[at - 1].score < x) {
+      out[at] = out[at - 1];
+      --at;
+    }
+    out[at] = {double(x), 0, int32_t(j)};
+    kept = std::min(kept + 1, top);
+    worst_kept = float(out[kept - 1].score);
+  }
+  const double lse = logsumexp(logits, v);
+  for (int64_t j = 0; j < top; ++j) out[j].score -= lse;
 }
 
 // One sentence's search state: `beam` live hypotheses (fewer at the first step) and those that
@@ -60,7 +80,7 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
                   std::to_string(decoder->capacity()));
     time = std::max(time, len);
   }
-  std::vector<int32_t> ids(size_t(n * K * time), end_token), lengths;
+  std::vector<int32_t> ids(size_t(n * time), end_token), lengths;
   std::vector<Search> searches(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
     const auto& s = sources[size_t(i)];
@@ -68,47 +88,44 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
     searches[size_t(i)].max_len =
         std::min(options.max_len > 0 ? options.max_len : auto_len, decoder->capacity());
     searches[size_t(i)].live.push_back({});
-    for (int64_t k = 0; k < K; ++k) {
-      std::copy(s.begin(), s.end(), ids.begin() + (i * K + k) * time);
-      lengths.push_back(int32_t(s.size() + 1));
-    }
+    std::copy(s.begin(), s.end(), ids.begin() + i * time);
+    lengths.push_back(int32_t(s.size() + 1));
   }
-  decoder->start(ids, lengths, n * K, time);
-  // The decoder's rows come K per sentence still searching, in the order of `active`; row
-  // a * K + k holds live hypothesis k of sentence active[a] (the last one again when fewer live).
+  // The encoder runs once per sentence, and the first step feeds one row per sentence (every
+  // hypothesis starts from the same empty prefix); select_rows widens each to K rows after it.
+  decoder->start(ids, lengths, n, time);
+  // The decoder's rows come `per_sentence` per sentence still searching, in the order of
+  // `active`; row a * per_sentence + k holds live hypothesis k of sentence active[a] (the last one
+  // again when fewer live).
   std::vector<int64_t> active(static_cast<size_t>(n));
   std::iota(active.begin(), active.end(), 0);
-  std::vector<double> logp;
-  std::vector<int32_t> order(static_cast<size_t>(V));
+  const int64_t top = std::min<int64_t>(2 * K, V);
+  std::vector<Candidate> row_candidates;
   for (int64_t step = 0; !active.empty(); ++step) {
+    const int64_t per_sentence = step == 0 ? 1 : K;
     std::vector<int32_t> tokens;
     for (int64_t i : active)
-      for (int64_t k = 0; k < K; ++k) {
+      for (int64_t k = 0; k < per_sentence; ++k) {
         const auto& live = searches[size_t(i)].live;
         const auto& h = live[size_t(std::min<int64_t>(k, int64_t(live.size()) - 1))];
         tokens.push_back(h.tokens.empty() ? end_token : h.tokens.back());
       }
     const std::span<const float> logits = decoder->step(tokens);
+    const int64_t rows = int64_t(tokens.size());
+    row_candidates.resize(size_t(rows * top));
+    parallel_for_each(rows, 4 * V, [&](int64_t r) {
+      best_continuations(logits.data() + r * V, V, top, row_candidates.data() + r * top);
+    });
     std::vector<int32_t> keep;  // decoder rows for the next step
     std::vector<int64_t> still_active;
     for (size_t a = 0; a < active.size(); ++a) {
       Search& s = searches[size_t(active[a])];
-      // Candidates: (score, live index, token), the best 2K over every live hypothesis.
-      struct Candidate {
-        double score;
-        int64_t from;
-        int32_t token;
-      };
+      // The best 2K continuations of each live hypothesis: (score, live index, token).
       std::vector<Candidate> candidates;
       for (size_t h = 0; h < s.live.size(); ++h) {
-        log_softmax(logits.data() + (int64_t(a) * K + int64_t(h)) * V, V, logp);
-        std::iota(order.begin(), order.end(), 0);
-        const int64_t top = std::min<int64_t>(2 * K, V);
-        std::partial_sort(order.begin(), order.begin() + top, order.end(),
-                          [&](int32_t x, int32_t y) { return logp[size_t(x)] > logp[size_t(y)]; });
+        const Candidate* best = row_candidates.data() + (int64_t(a) * per_sentence + int64_t(h)) * top;
         for (int64_t j = 0; j < top; ++j)
-          candidates.push_back(
-              {s.live[h].log_prob + logp[size_t(order[size_t(j)])], int64_t(h), order[size_t(j)]});
+          candidates.push_back({s.live[h].log_prob + best[j].score, int64_t(h), best[j].token});
       }
       std::sort(candidates.begin(), candidates.end(),
                 [](const Candidate& x, const Candidate& y) { return x.score > y.score; });
@@ -125,7 +142,7 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
           continue;
         }
         next.push_back(std::move(h));
-        next_rows.push_back(int32_t(int64_t(a) * K + c.from));
+        next_rows.push_back(int32_t(int64_t(a) * per_sentence + c.from));
       }
       // Done when K hypotheses ended (beam search), or the best one did (greedy, where the
       // candidate list is the single argmax), or nothing is left to extend.

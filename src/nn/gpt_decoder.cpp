@@ -15,8 +15,8 @@ std::span<const float> GptDecoder::feed(std::span<const int32_t> tokens) {
   check_token_ids(tokens, c.vocab_size);
   Graph g = Graph::inference();
   const Var logits = model_.forward_cached(g, tokens, n, cache_);
-  logits_.assign(logits->value.data.begin(), logits->value.data.end());
-  return logits_;
+  logits_ = std::move(logits->value);
+  return logits_.data;
 }
 
 }  // namespace dikkat

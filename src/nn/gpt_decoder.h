@@ -27,7 +27,7 @@ class GptDecoder final : public IncrementalDecoder {
  private:
   const Gpt& model_;
   KvCache cache_;
-  std::vector<float> logits_;
+  Tensor logits_;  // the last step's, moved out of its graph
 };
 
 }  // namespace dikkat

@@ -25,9 +25,9 @@ std::span<const float> RnnDecoder::step(std::span<const int32_t> tokens) {
   Graph g = Graph::inference();
   const Var out = model_.decode(g, state_, source_, tokens, rows_, 1, nullptr, {});
   const Var logits = model_.head(g, out);
-  logits_.assign(logits->value.data.begin(), logits->value.data.end());
+  logits_ = std::move(logits->value);
   ++length_;
-  return logits_;
+  return logits_.data;
 }
 
 void RnnDecoder::select_rows(std::span<const int32_t> keep) {

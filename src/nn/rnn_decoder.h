@@ -28,7 +28,7 @@ class RnnDecoder final : public TranslationDecoder {
   int64_t rows_ = 0, length_ = 0;
   RnnSource source_;
   RnnState state_;
-  std::vector<float> logits_;
+  Tensor logits_;  // the last step's, moved out of its graph
 };
 
 }  // namespace dikkat

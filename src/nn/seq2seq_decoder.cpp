@@ -30,8 +30,8 @@ std::span<const float> Seq2seqDecoder::step(std::span<const int32_t> tokens) {
   const Var logits = model_.decode(g, tokens, rows_, 1, cache_.length(), {.mask = {}, .cache = &cache_, .layer = 0},
                                    cross_kv_, source_lengths_, nullptr, {});
   cache_.advance(1);
-  logits_.assign(logits->value.data.begin(), logits->value.data.end());
-  return logits_;
+  logits_ = std::move(logits->value);
+  return logits_.data;
 }
 
 void Seq2seqDecoder::select_rows(std::span<const int32_t> keep) {

@@ -31,7 +31,7 @@ class Seq2seqDecoder final : public TranslationDecoder {
   std::vector<int32_t> source_lengths_;
   std::vector<Var> cross_kv_;  // per layer (rows, source time, 2C): K | V of the encoder output
   KvCache cache_;              // the target positions' self-attention keys and values
-  std::vector<float> logits_;
+  Tensor logits_;  // the last step's, moved out of its graph
 };
 
 }  // namespace dikkat

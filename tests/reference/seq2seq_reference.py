@@ -194,24 +194,41 @@ class Seq2seq(nn.Module):
             return table.weight[:t]
         return sinusoids(t, self.cfg["n_embd"]).to(dtype)
 
+    def encode(self, source, source_lengths):
+        """-> memory (B,S,C), keys_ok (B,1,1,S) True where a key is inside its source, and the
+        encoder's attention weights per layer."""
+        cfg = self.cfg
+        B, S = source.shape
+        src_table, _ = self.tables()
+        keys_ok = (torch.arange(S)[None, :] < source_lengths[:, None])[:, None, None, :]
+        weights = []
+        x = F.embedding(source, src_table) * math.sqrt(cfg["n_embd"]) + \
+            self.positions("encoder", S, src_table.dtype)
+        for layer in self.encoder_layers:
+            x, w = residual(cfg, x, layer.self_attn_layer_norm,
+                            lambda h: layer.self_attn(h, keys_ok.expand(B, 1, S, S)))
+            weights.append(w)
+            x, _ = residual(cfg, x, layer.final_layer_norm, lambda h: (feed_forward(cfg, layer, h), None))
+        if cfg["norm"] == "pre":
+            x = self.encoder_layer_norm(x)
+        return x, keys_ok, weights
+
+    def head(self, y):
+        """Decoder states (..., C) -> logits (..., V)."""
+        _, tgt_table = self.tables()
+        if not self.cfg["tie_head"]:
+            return self.output_projection(y)
+        logits = y @ tgt_table.t()
+        return logits + self.output_bias if self.cfg["head_bias"] else logits
+
     def forward(self, source, source_lengths, inputs):
         cfg = self.cfg
         B, S = source.shape
         T = inputs.shape[1]
         scale = math.sqrt(cfg["n_embd"])
-        src_table, tgt_table = self.tables()
-        keys_ok = (torch.arange(S)[None, :] < source_lengths[:, None])[:, None, None, :]  # (B,1,1,S)
-        weights = {"encoder": [], "decoder_self": [], "cross": []}
-
-        x = F.embedding(source, src_table) * scale + self.positions("encoder", S, src_table.dtype)
-        for layer in self.encoder_layers:
-            x, w = residual(cfg, x, layer.self_attn_layer_norm,
-                            lambda h: layer.self_attn(h, keys_ok.expand(B, 1, S, S)))
-            weights["encoder"].append(w)
-            x, _ = residual(cfg, x, layer.final_layer_norm, lambda h: (feed_forward(cfg, layer, h), None))
-        if cfg["norm"] == "pre":
-            x = self.encoder_layer_norm(x)
-        memory = x
+        _, tgt_table = self.tables()
+        memory, keys_ok, encoder_weights = self.encode(source, source_lengths)
+        weights = {"encoder": encoder_weights, "decoder_self": [], "cross": []}
 
         causal = torch.ones(T, T, dtype=torch.bool).tril()[None, None]
         y = F.embedding(inputs, tgt_table) * scale + self.positions("decoder", T, tgt_table.dtype)
@@ -224,13 +241,7 @@ class Seq2seq(nn.Module):
             y, _ = residual(cfg, y, layer.final_layer_norm, lambda h: (feed_forward(cfg, layer, h), None))
         if cfg["norm"] == "pre":
             y = self.decoder_layer_norm(y)
-        if cfg["tie_head"]:
-            logits = y @ tgt_table.t()
-            if cfg["head_bias"]:
-                logits = logits + self.output_bias
-        else:
-            logits = self.output_projection(y)
-        return logits, weights
+        return self.head(y), weights
 
 
 def loss_of(cfg, logits, targets, label_smoothing):
