@@ -15,6 +15,8 @@ packages=(
   chromium                         # the web page's browser tests (driven by playwright-core)
   openmpi-bin libopenmpi-dev       # data-parallel training over several processes and machines
   iproute2                         # the multi-host MPI test's network namespaces
+  python3-dev pybind11-dev         # the Python module (import dikkat)
+  python3-numpy python3-pytest     # its arrays, and its tests
 )
 # Node.js bundles the web page at build time. Machines that already have one (NodeSource's,
 # which conflicts with Debian's npm package) keep it.
@@ -23,7 +25,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 if [[ "${1:-}" == "--with-reference" ]]; then
   # Only needed to regenerate tests/fixtures or run bench/ against PyTorch.
-  packages+=(python3-torch python3-numpy libgoogle-perftools4)  # tcmalloc: bench/pytorch_env.sh
+  packages+=(python3-torch libgoogle-perftools4)  # tcmalloc: bench/pytorch_env.sh
 fi
 missing=()
 for p in "${packages[@]}"; do

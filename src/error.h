@@ -11,4 +11,12 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+// A file or directory that is not there (or cannot be opened): the same one-line message, told
+// apart so that callers with their own exception kinds (the Python module's FileNotFoundError)
+// can map it.
+class FileError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace dikkat

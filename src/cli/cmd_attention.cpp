@@ -223,33 +223,6 @@ void show(const AttentionArgs& a, const AttentionKind& kind, const AttentionMaps
   if (!a.svg.empty() && a.format == OutputFormat::kText) std::printf("\nwrote %s\n", a.svg.c_str());
 }
 
-// Without --kind: a translator's cross-attention (BertViz's encoder-decoder view), else the
-// model's first kind.
-const std::string& default_kind(const std::vector<AttentionKind>& kinds) {
-  for (const AttentionKind& k : kinds)
-    if (k.name == "cross") return k.name;
-  return kinds.front().name;
-}
-
-// The kind --kind names (or the default), checked against what the model has.
-std::string chosen_kind(const AttentionArgs& a, const LoadedModel& model) {
-  const std::vector<AttentionKind> kinds = model.model->attention_kinds();
-  if (kinds.empty())
-    throw Error(a.model + " has no attention (" + model.model->summary() + ")" +
-                (model.model->next_token_table()
-                     ? "; dikkat bigram shows its next-token table"
-                     : ""));
-  const std::string kind_name = a.kind.empty() ? default_kind(kinds) : a.kind;
-  bool known = false;
-  for (const AttentionKind& k : kinds) known = known || k.name == kind_name;
-  if (!known) {
-    std::string have;
-    for (const AttentionKind& k : kinds) have += (have.empty() ? "" : ", ") + k.name;
-    throw Error("--kind " + kind_name + ": the model has attention of kinds " + have + " only");
-  }
-  return kind_name;
-}
-
 // --steps all: one query's weights over the keys at every step whose weights the run kept
 // (seed 002's comparison of a head early and late in training), keys as rows, steps as columns.
 void run_attention_over_training(const AttentionArgs& a) {
@@ -272,7 +245,7 @@ void run_attention_over_training(const AttentionArgs& a) {
     if (translates(model) && a.target.empty())
       throw Error("--steps all on a translator needs --target: each step would translate the "
                   "source differently");
-    kind_name = chosen_kind(a, model);
+    kind_name = attention_kind_name(model, a.kind, a.model);
     const InspectedText t = inspect_text(model, a.text, a.target);
     const AttentionMaps maps = attention_maps(t, t.kind(kind_name, "--kind"));
     const auto tables = selected_tables(a, maps);
@@ -347,7 +320,7 @@ void run_attention(const AttentionArgs& a) {
   if (!a.steps.empty()) return run_attention_over_training(a);
   const LoadedModel model = load_model_dir(
       a.model, a.step >= 0 ? checkpoint_at(a.model, a.step, "--step") : "model.safetensors");
-  const std::string kind_name = chosen_kind(a, model);
+  const std::string kind_name = attention_kind_name(model, a.kind, a.model);
   const InspectedText t = inspect_text(model, a.text, a.target);
   const AttentionKind& kind = t.kind(kind_name, "--kind");
   AttentionMaps maps = attention_maps(t, kind);

@@ -6,6 +6,27 @@
 
 namespace dikkat {
 
+std::string attention_kind_name(const LoadedModel& model, const std::string& requested,
+                                const std::string& model_name, const std::string& flag) {
+  const std::vector<AttentionKind> kinds = model.model->attention_kinds();
+  if (kinds.empty())
+    throw Error(model_name + " has no attention (" + model.model->summary() + ")" +
+                (model.model->next_token_table() ? "; dikkat bigram shows its next-token table"
+                                                 : ""));
+  std::string name = requested;
+  if (name.empty()) {
+    name = kinds.front().name;
+    for (const AttentionKind& k : kinds)
+      if (k.name == "cross") name = k.name;
+  }
+  std::string have;
+  for (const AttentionKind& k : kinds) {
+    if (k.name == name) return name;
+    have += (have.empty() ? "" : ", ") + k.name;
+  }
+  throw Error(flag + " " + name + ": the model has attention of kinds " + have + " only");
+}
+
 AttentionMaps attention_maps(const InspectedText& text, const AttentionKind& kind) {
   AttentionMaps m;
   m.layers = kind.layers();

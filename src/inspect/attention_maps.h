@@ -22,6 +22,12 @@ struct AttentionMaps {
   }
 };
 
+// The name of the attention kind `requested` (when empty: a translator's cross-attention, as
+// BertViz's encoder-decoder view shows, else the model's first kind), checked against the kinds
+// the model has. Errors name the model as `model_name` and the choice as `flag`.
+std::string attention_kind_name(const LoadedModel& model, const std::string& requested,
+                                const std::string& model_name, const std::string& flag = "--kind");
+
 // Every layer's table of `kind` from the text's trace, labelled by the sequences it runs over.
 AttentionMaps attention_maps(const InspectedText& text, const AttentionKind& kind);
 

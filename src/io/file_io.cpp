@@ -15,7 +15,7 @@ namespace dikkat {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+  if (!in) throw FileError(path + ": cannot open (" + std::strerror(errno) + ")");
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw Error(path + ": read failed");

@@ -36,7 +36,7 @@ void write_run_config(const std::string& dir, const RunConfig& config) {
 RunConfig read_run_config(const std::string& dir) {
   const std::string path = join_path(dir, "config.json");
   if (!std::filesystem::exists(path))
-    throw Error(dir + ": not a dikkat model directory (no config.json)");
+    throw FileError(dir + ": not a dikkat model directory (no config.json)");
   return parse_run_config(parse_json_file(path), path);
 }
 
@@ -64,8 +64,12 @@ void write_tokenizer(const std::string& dir, const Tokenizer& tokenizer) {
 }
 
 Tokenizer read_tokenizer(const std::string& dir) {
-  const std::string path = join_path(dir, "tokenizer.json");
-  return Tokenizer::from_json(parse_json_file(path), path);
+  return read_tokenizer_file(join_path(dir, "tokenizer.json"));
+}
+
+Tokenizer read_tokenizer_file(const std::string& path) {
+  if (path.ends_with(".json")) return Tokenizer::from_json(parse_json_file(path), path);
+  return Tokenizer(BpeTokenizer::load(path));
 }
 
 void save_weights(const std::string& path, const Model& model, int64_t step) {

@@ -31,6 +31,9 @@ RunConfig read_run_config(const std::string& dir);
 RunConfig parse_run_config(const nlohmann::json& j, const std::string& path);
 void write_tokenizer(const std::string& dir, const Tokenizer& tokenizer);
 Tokenizer read_tokenizer(const std::string& dir);
+// A tokenizer file on its own: a tokenizer.json (dikkat's characters or Hugging Face's BPE) or
+// GPT-2's tiktoken ranks.
+Tokenizer read_tokenizer_file(const std::string& path);
 
 // Weights as safetensors under the model's own parameter names.
 void save_weights(const std::string& path, const Model& model, int64_t step);
