@@ -20,7 +20,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "reference"))
-from gpt_reference import GPT  # noqa: E402
+from gpt_reference import GPT, from_dikkat  # noqa: E402
 
 
 def triad_gb_per_s(repeats=10):
@@ -47,7 +47,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    cfg = json.loads(args.config)
+    cfg = from_dikkat(json.loads(args.config))
     model = GPT(cfg).eval()
     context = cfg["context"]
     prompt_len = min(args.prompt_tokens, context // 2)

@@ -22,7 +22,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "reference"))
-from gpt_reference import GPT, configure_adamw, num_params  # noqa: E402
+from gpt_reference import GPT, configure_adamw, from_dikkat, num_params  # noqa: E402
 
 # dikkat's shakespeare-cpu preset (vocab_size is filled in from the data).
 MODEL = dict(n_layer=4, n_head=4, n_embd=128, context=64, ffn_mult=4,
@@ -92,7 +92,7 @@ def main():
     model_cfg, batch = MODEL, BATCH
     if args.preset_json:
         preset = json.loads(args.preset_json)
-        model_cfg, batch = preset["model"], preset["train"]["batch_size"]
+        model_cfg, batch = from_dikkat(preset["model"]), preset["train"]["batch_size"]
     if args.batch:
         batch = args.batch
     cfg = dict(model_cfg, vocab_size=vocab)

@@ -7,7 +7,7 @@
 #   --threads T    threads for both (default: nproc)
 #   --bf16         train with dikkat --precision bf16 against PyTorch's bf16 autocast (default: fp32)
 #   --sentences N  English sentences of ../shared/data/en-tr/dev.tsv translated in batches of 32
-#                  (default 1000)
+#                  (default 1000; 0: training only)
 #   --single N     the first N of them translated one at a time, as the page does (default 100)
 #   --model DIR    translate with this trained dikkat model (default: the one the training
 #                  steps just made, whose translations run to the length limit)
@@ -75,6 +75,7 @@ printf "dikkat   %9.0f target tokens/s   peak RSS %5.0f MB\n" "$dikkat_tps" "$((
 printf "pytorch  %9.0f target tokens/s   peak RSS %5.0f MB\n" "$pt_tps" "$pt_rss"
 printf "ratio    %9.2fx\n" "$("$py" -c "print($dikkat_tps / $pt_tps)")"
 
+(( sentences > 0 )) || exit 0
 model="${model:-$tmp/run}"
 (( single <= sentences )) || { echo "translation_speed.sh: --single must not exceed --sentences" >&2; exit 2; }
 head -n "$sentences" "$data/dev.tsv" | cut -f1 > "$tmp/src.txt"

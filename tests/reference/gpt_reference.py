@@ -43,6 +43,13 @@ DEFAULTS = {
 }
 
 
+def from_dikkat(model):
+    """The GPT fields of a dikkat config's "model" object, which lists every architecture's."""
+    if model.get("arch", "gpt") != "gpt":
+        raise ValueError(f"not a GPT config (arch {model['arch']})")
+    return {k: v for k, v in model.items() if k in KEYS}
+
+
 def full_config(cfg):
     """Fill in defaults and validate a config dict."""
     merged = dict(DEFAULTS)
