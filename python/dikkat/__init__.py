@@ -18,7 +18,8 @@ import numpy as np
 from . import _dikkat
 from ._dikkat import Error, Tokenizer, score, tokenizer
 
-__all__ = ["load", "Model", "Attention", "NextToken", "Error", "Tokenizer", "tokenizer", "score"]
+__all__ = ["load", "Model", "Attention", "Trace", "Embeddings", "NextToken", "Error", "Tokenizer",
+           "tokenizer", "score"]
 
 
 @dataclass
@@ -54,6 +55,45 @@ class NextToken:
         """The n most likely (token, probability) pairs, most likely first."""
         order = np.argsort(-self.probs, kind="stable")[:n]
         return [(self.tokens[i], float(self.probs[i])) for i in order]
+
+
+class Trace:
+    """The path of one input through the model, step by step in the order computed: a mapping
+    of step name to array (rows are positions; per-head steps are (heads, rows, columns)).
+    describe(name) says what the step is (language "en" or "tr"), rows(name) which positions its
+    rows are."""
+
+    def __init__(self, steps):
+        self._steps = {name: (array, en, tr, rows) for name, array, en, tr, rows in steps}
+
+    def __getitem__(self, name):
+        return self._steps[name][0]
+
+    def __iter__(self):
+        return iter(self._steps)
+
+    def __len__(self):
+        return len(self._steps)
+
+    def keys(self):
+        return self._steps.keys()
+
+    def items(self):
+        return ((name, step[0]) for name, step in self._steps.items())
+
+    def describe(self, name, language="en"):
+        array, en, tr, _ = self._steps[name]
+        return tr if language == "tr" else en
+
+    def rows(self, name):
+        return self._steps[name][3]
+
+
+@dataclass
+class Embeddings:
+    """A model's token embedding table, (vocab, width), with each row's token text."""
+    table: np.ndarray
+    tokens: List[str]
 
 
 def _as_torch(array):
@@ -135,6 +175,24 @@ class Model:
             views[f"{kind}_attention"] = per_layer(a)
             tokens = dict(encoder_tokens=a.source_tokens, decoder_tokens=a.target_tokens)
         return dict(views, **tokens)
+
+    def trace(self, text, target=""):
+        """Every intermediate tensor of one forward pass over `text` (a translator: its source,
+        reading `target`, its own translation when empty), as a Trace."""
+        return Trace(self._loaded.trace(text, target))
+
+    def embeddings(self, step=None):
+        """The token embedding table now, or at a kept step (0: before training; others need
+        train --snapshot-every). The array is read-only, over the model's own weights."""
+        table, tokens = self._loaded.embeddings(step)
+        return Embeddings(table, tokens)
+
+    def translate(self, texts, beam=4, length_penalty=1.0, batch=32):
+        """Translations of a sentence (str) or of a list of them, by beam search (beam=1:
+        greedy), in batches of sentences of similar length."""
+        one = isinstance(texts, str)
+        out = self._loaded.translate([texts] if one else list(texts), beam, length_penalty, batch)
+        return out[0] if one else out
 
     def probs(self, text, temperature=1.0, target=""):
         """The next token's distribution after `text` (a translator: after the target prefix

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -11,12 +12,14 @@
 #include "arrays.h"
 #include "error.h"
 #include "generate/text_generator.h"
+#include "generate/translator.h"
 #include "inspect/attention_maps.h"
 #include "inspect/model_text.h"
 #include "inspect/next_token.h"
 #include "inspect/next_token_logits.h"
 #include "interrupt.h"
 #include "run/checkpoint.h"
+#include "run/snapshots.h"
 
 namespace dikkat::python {
 
@@ -113,6 +116,69 @@ py::dict probs(const LoadedHandle& h, const std::string& text, float temperature
   return out;
 }
 
+std::vector<py::ssize_t> shape_of(const Tensor& t) {
+  return {t.shape.begin(), t.shape.end()};
+}
+
+// Each traced step in order: (name, array over the trace's own tensor, English and Turkish
+// descriptions, the labels of the positions its rows run over).
+py::list trace(const LoadedHandle& h, const std::string& text, const std::string& target) {
+  std::shared_ptr<const InspectedText> t;
+  {
+    py::gil_scoped_release release;
+    t = std::make_shared<const InspectedText>(
+        inspect_text(h.get(), text, target, true, {"text", "target"}));
+  }
+  py::list steps;
+  for (const ActivationTrace::Entry& e : t->trace.entries())
+    steps.append(py::make_tuple(e.name, array_over(e.value.ptr(), shape_of(e.value), t),
+                                e.text.en, e.text.tr, t->sequence(e.rows).labels));
+  return steps;
+}
+
+// The token embedding table (vocab, width) at the latest step or a kept one, and each row's
+// token text.
+py::tuple embeddings(const LoadedHandle& h, std::optional<int64_t> step) {
+  std::shared_ptr<const LoadedModel> m = h.loaded;
+  if (step) {
+    py::gil_scoped_release release;
+    m = std::make_shared<const LoadedModel>(
+        load_model_dir(h.dir, checkpoint_at(h.dir, *step, "step")));
+  }
+  const Tensor& table = m->model->token_embedding()->value;
+  std::vector<std::string> tokens;
+  for (int32_t id = 0; id < int32_t(table.shape[0]); ++id)
+    tokens.push_back(m->tokenizer.decode_one(id));
+  return py::make_tuple(array_over(table.ptr(), shape_of(table), m), tokens);
+}
+
+std::vector<std::string> translate_texts(const LoadedHandle& h,
+                                         const std::vector<std::string>& texts, int64_t beam,
+                                         float length_penalty, int64_t batch) {
+  const LoadedModel& m = h.get();
+  if (!m.model->translation_decoder())
+    throw Error(h.dir + ": a language model does not translate (use generate)");
+  const auto eos = m.tokenizer.end_of_text();
+  if (!eos) throw Error(h.dir + ": its tokenizer has no <|endoftext|> token to end a sentence");
+  std::vector<std::string> out;
+  py::gil_scoped_release release;
+  std::vector<std::vector<int32_t>> sources;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const std::string where = "texts[" + std::to_string(i) + "]";
+    sources.push_back(m.tokenizer.encode(texts[i], where));
+    if (int64_t(sources.back().size()) + 1 > m.config.model.context)
+      throw Error(where + ": " + std::to_string(sources.back().size()) +
+                  " tokens (and the end token) exceed the model's context of " +
+                  std::to_string(m.config.model.context));
+  }
+  InterruptCheck interrupted;
+  for (const auto& target : translate_in_batches(*m.model, sources, *eos,
+                                                 {beam, length_penalty, 0}, batch,
+                                                 [&](size_t) { interrupted(); }))
+    out.push_back(m.tokenizer.decode_text(target));
+  return out;
+}
+
 }  // namespace
 
 void bind_model(py::module_& m) {
@@ -138,7 +204,11 @@ void bind_model(py::module_& m) {
       .def("generate", &generate, py::arg("prompt"), py::arg("tokens"), py::arg("temperature"),
            py::arg("top_k"), py::arg("top_p"), py::arg("seed"))
       .def("attention", &attention, py::arg("text"), py::arg("kind"), py::arg("target"))
-      .def("probs", &probs, py::arg("text"), py::arg("temperature"), py::arg("target"));
+      .def("probs", &probs, py::arg("text"), py::arg("temperature"), py::arg("target"))
+      .def("trace", &trace, py::arg("text"), py::arg("target"))
+      .def("embeddings", &embeddings, py::arg("step"))
+      .def("translate", &translate_texts, py::arg("texts"), py::arg("beam"),
+           py::arg("length_penalty"), py::arg("batch"));
   m.def("load", &load, py::arg("dir"));
 }
 

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <numeric>
 
 #include "cli/commands.h"
 #include "cli/threads.h"
@@ -41,7 +40,6 @@ void run_translate(TranslateArgs a) {
   if (a.text.empty() == a.input.empty()) throw Error("give exactly one of --text or --input FILE");
   if (a.options.beam < 1)
     throw Error("--beam must be at least 1, got " + std::to_string(a.options.beam));
-  if (a.batch < 1) throw Error("--batch must be at least 1, got " + std::to_string(a.batch));
   const LoadedModel m = load_model_dir(a.model);
   if (!m.model->translation_decoder())
     throw Error(a.model + ": a language model does not translate (use dikkat generate)");
@@ -71,28 +69,19 @@ void run_translate(TranslateArgs a) {
                  where.c_str(), (long long)tokens, (long long)(capacity - 1));
     sources.back().resize(size_t(capacity - 1));
   }
-  // Sentences of similar length share a batch (less padding); output keeps the input order.
-  std::vector<size_t> order(lines.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t x, size_t y) { return sources[x].size() < sources[y].size(); });
-  std::vector<std::string> out(lines.size());
+  std::vector<std::string> out;
   const bool terminal = ::isatty(STDERR_FILENO) != 0 && lines.size() > 1;
   const auto start = std::chrono::steady_clock::now();
-  for (size_t first = 0; first < order.size(); first += size_t(a.batch)) {
-    const size_t last = std::min(order.size(), first + size_t(a.batch));
-    std::vector<std::vector<int32_t>> batch;
-    for (size_t j = first; j < last; ++j) batch.push_back(sources[order[j]]);
-    const auto targets = translate(*m.model, batch, eos, a.options);
-    for (size_t j = first; j < last; ++j) out[order[j]] = m.tokenizer.decode_text(targets[j - first]);
-    if (terminal) {
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double rate = double(last) / seconds;
-      std::fprintf(stderr, "\rtranslated %zu / %zu sentences, %.1f sentences/s, %.0f s left   ",
-                   last, lines.size(), rate, double(lines.size() - last) / rate);
-    }
-  }
+  for (const auto& target :
+       translate_in_batches(*m.model, sources, eos, a.options, a.batch, [&](size_t done) {
+         if (!terminal) return;
+         const double seconds =
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+         const double rate = double(done) / seconds;
+         std::fprintf(stderr, "\rtranslated %zu / %zu sentences, %.1f sentences/s, %.0f s left   ",
+                      done, lines.size(), rate, double(lines.size() - done) / rate);
+       }))
+    out.push_back(m.tokenizer.decode_text(target));
   if (terminal) std::fputs("\n", stderr);
   for (const std::string& line : out) {
     std::string one_line = line;

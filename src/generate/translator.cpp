@@ -168,4 +168,25 @@ std::vector<std::vector<int32_t>> translate(const Model& model,
   return out;
 }
 
+std::vector<std::vector<int32_t>> translate_in_batches(
+    const Model& model, const std::vector<std::vector<int32_t>>& sources, int32_t end_token,
+    const TranslateOptions& options, int64_t batch,
+    const std::function<void(size_t done)>& on_batch) {
+  if (batch < 1) throw Error("--batch must be at least 1, got " + std::to_string(batch));
+  std::vector<size_t> order(sources.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return sources[x].size() < sources[y].size(); });
+  std::vector<std::vector<int32_t>> out(sources.size());
+  for (size_t first = 0; first < order.size(); first += size_t(batch)) {
+    const size_t last = std::min(order.size(), first + size_t(batch));
+    std::vector<std::vector<int32_t>> chunk;
+    for (size_t j = first; j < last; ++j) chunk.push_back(sources[order[j]]);
+    auto targets = translate(model, chunk, end_token, options);
+    for (size_t j = first; j < last; ++j) out[order[j]] = std::move(targets[j - first]);
+    if (on_batch) on_batch(last);
+  }
+  return out;
+}
+
 }  // namespace dikkat

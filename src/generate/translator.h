@@ -3,6 +3,7 @@
 // TranslationDecoder, many sentences per batch. The encoder runs once per batch; each step feeds
 // one token per live hypothesis; finished sentences leave the batch.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "nn/model.h"
@@ -22,5 +23,14 @@ struct TranslateOptions {
 std::vector<std::vector<int32_t>> translate(const Model& model,
                                             const std::vector<std::vector<int32_t>>& sources,
                                             int32_t end_token, const TranslateOptions& options);
+
+// translate() over any number of sentences, `batch` at a time, sentences of similar length
+// together (less padding); the targets come back in the order of `sources`. `on_batch(done)` runs
+// after each batch with the number of sentences translated so far (progress; it may throw to
+// stop).
+std::vector<std::vector<int32_t>> translate_in_batches(
+    const Model& model, const std::vector<std::vector<int32_t>>& sources, int32_t end_token,
+    const TranslateOptions& options, int64_t batch,
+    const std::function<void(size_t done)>& on_batch = {});
 
 }  // namespace dikkat
